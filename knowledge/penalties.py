@@ -1,0 +1,399 @@
+"""Penalty structure of 罚则 articles: fines, measures, and the 项 each penalty applies to.
+
+The parser reads the statute's own sentence pattern: a paragraph is split at "；" into segments; a segment may
+open with an item reference ("有前款第一项、第三项情形之一的") and carries comma-separated clauses, where a
+clause ending in "的" after a penalty ("拒不改正的", "情节严重的") is the condition of the clauses that follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.cnnum import cn_to_int, int_to_cn, to_halfwidth_digits
+from knowledge.model import Article
+
+_NUM = r"[0-9０-９.一二三四五六七八九十百千万零两〇]+"
+
+
+def parse_amount(text: str) -> int | None:
+    """十万 → 100000, 一百万 → 1000000, 5万 → 50000, 50000 → 50000, 伍万 → 50000 (financial numerals)."""
+    text = to_halfwidth_digits(text.strip()).translate(_FINANCIAL).replace(",", "").replace("，", "")
+    text = text.removesuffix("元").removesuffix("人民币")
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(万|千|百)?", text)
+    if m:
+        unit = {"万": 10000, "千": 1000, "百": 100, None: 1}[m.group(2)]
+        return round(float(m.group(1)) * unit)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)万(\d+)", text)  # 1万5000
+    if m:
+        return round(float(m.group(1)) * 10000) + int(m.group(2))
+    return cn_to_int(text)
+
+
+_FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
+
+
+@dataclass(frozen=True)
+class Fine:
+    """A fine. kind: amount (yuan), multiple (of `base`), per_unit (按次/每辆/每日…), unspecified (处以罚款)."""
+
+    low: float | None = None
+    high: float | None = None
+    kind: str = "amount"
+    base: str | None = None  # 货值金额 / 违法所得 / 应缴纳倾倒费数额 …
+    unit: str | None = None  # 按次 / 每辆 / 每平方米 …
+    target: str | None = None  # 对个人 / 对单位 / 对直接负责的主管人员…
+    condition: str | None = None  # 情节严重的 / 拒不改正的 …
+
+    def render(self) -> str:
+        if self.kind == "unspecified":
+            return "处以罚款（未规定数额）"
+        rng = _range_text(self.low, self.high, self.kind == "multiple")
+        if self.kind == "multiple":
+            text = f"{self.base or ''}{rng}"
+        else:
+            text = f"{self.unit or ''}{rng}"
+        return f"罚款{text}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A non-fine measure: 责令改正, 限制生产、停产整治, 停业、关闭, 吊销许可证, 没收, 拘留 (days), 警告 …"""
+
+    kind: str
+    optional: bool = False  # "可以…"
+    approval: bool = False  # "报经有批准权的人民政府批准"
+    authority: str | None = None  # 公安机关 for 拘留
+    days: tuple[int, int] | None = None
+    condition: str | None = None
+
+
+@dataclass
+class Penalty:
+    """What one segment of a paragraph imposes, and on which items (empty: the whole 款)."""
+
+    paragraph: int
+    items: tuple[int, ...] = ()
+    item_paragraph: int | None = None  # the 款 whose items `items` refers to
+    fines: list[Fine] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class PenaltyStructure:
+    law: str
+    article: int
+    violations: list[tuple[int, int | None, str]]  # (款, 项 or None, text)
+    penalties: list[Penalty]
+    references: list[str] = field(default_factory=list)  # "依照《…》的规定" / "依照前款规定处罚"
+    unparsed: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        has_penalty = any(p.fines or p.measures for p in self.penalties) or bool(self.references)
+        return has_penalty and not self.unparsed
+
+    def fines(self, item: int | None = None, paragraph: int | None = None) -> list[Fine]:
+        return [f for p in self.applicable(item, paragraph) for f in p.fines]
+
+    def measures(self, item: int | None = None, paragraph: int | None = None) -> list[Measure]:
+        return [m for p in self.applicable(item, paragraph) for m in p.measures]
+
+    def applicable(self, item: int | None = None, paragraph: int | None = None) -> list[Penalty]:
+        """Penalties that apply to 款 `paragraph` (default: all) / 项 `item` of it."""
+        out = []
+        for p in self.penalties:
+            if paragraph is not None and p.paragraph != paragraph and p.item_paragraph != paragraph:
+                continue
+            if item is not None and p.items and item not in p.items:
+                continue
+            out.append(p)
+        return out
+
+    def base_range(self, item: int | None = None, paragraph: int | None = None) -> tuple[float, float] | None:
+        """Widest statutory yuan range for the violation (all conditions), None when no amount is fixed."""
+        fines = [f for f in self.fines(item, paragraph) if f.kind in ("amount",) and f.high is not None]
+        if not fines:
+            return None
+        return min(f.low or 0 for f in fines), max(f.high or 0 for f in fines)
+
+
+# --- parsing ---------------------------------------------------------------------------------------
+_CONDITION_START = re.compile(r"^(情节|拒不|逾期|其中|污染物为|被责令|二年内|有前款|有本条)")
+_ITEM_REF = re.compile(
+    rf"有(前款|本条第{_NUM}款|第{_NUM}款)?(除)?((?:第{_NUM}项(?:至第{_NUM}项)?[、，和或]?)+)(?:以外)?(?:规定)?(?:的)?(?:情形|行为|违法行为)(?:之一)?"
+)
+_ONE_ITEM = re.compile(rf"第({_NUM})项(?:至第({_NUM})项)?")
+_RANGE_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?({_NUM})元以上({_NUM})元以下(?:的)?罚款")
+_UPTO_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?处?({_NUM})元以下(?:的)?罚款")
+_FIXED_YUAN = re.compile(rf"处(每[^，；。元]{{1,6}}?|按次)?({_NUM})元(?:的)?罚款")
+_MULTIPLE = re.compile(
+    rf"处?([^，；。处]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入)[^，；。]{{0,12}}?)"
+    rf"(?:({_NUM}(?:分之{_NUM})?)倍?以上)?({_NUM}(?:分之{_NUM})?)倍?以下(?:的)?罚款"
+)
+_MULTIPLE_FIXED = re.compile(
+    rf"处以?([^，；。处]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入))({_NUM})倍(?:的)?罚款"
+)
+_UNSPECIFIED = re.compile(r"处以罚款|依法处以罚款|并处罚款")
+_DETENTION = re.compile(rf"处(?:({_NUM})日以上)?({_NUM})日以下(?:的)?(?:行政)?拘留")
+_TARGET = re.compile(r"对(个人|单位|其他生产经营者|企业事业单位|[^，；。]{0,30}?(?:人员|所有人|经营人|负责人|维修单位|建设单位|船长))")
+_APPROVAL = "报经有批准权的"
+_MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    ("责令改正", re.compile(r"责令(?:其)?(?:限期)?改正|限期改正|责令(?:其)?限期采取治理措施")),
+    ("责令停止违法行为", re.compile(r"责令(?:其)?停止(?:违法行为|建设|生产|使用|施工|作业|排放|销售|进口|开采)")),
+    ("限制生产、停产整治", re.compile(r"限制生产|停产整治|限产")),
+    ("责令停业、关闭", re.compile(r"责令(?:其)?(?:停业、关闭|停业或者关闭|关闭|停业)(?!整治)|予以关闭")),
+    ("责令停业整治", re.compile(r"停业整治")),
+    ("吊销许可证", re.compile(r"吊销[^，；。]{0,20}?(?:许可证|证书|资质|执照|证件)|暂扣或者吊销")),
+    ("暂扣", re.compile(r"暂扣[^，；。]{0,12}?(?:许可证|驾驶证|证书)")),
+    ("没收", re.compile(r"没收")),
+    ("警告", re.compile(r"(?:给予|予以|处以)?警告")),
+    ("通报批评", re.compile(r"通报批评")),
+    ("恢复原状", re.compile(r"恢复原状|恢复原貌|恢复植被|恢复地貌")),
+    ("代为履行", re.compile(r"代为(?:治理|处置|清除|修复|履行)")),
+    ("撤销许可", re.compile(r"撤销[^，；。]{0,12}?(?:许可|证书|批准|资格)")),
+    ("拆除", re.compile(r"(?:责令)?拆除")),
+    ("按日连续处罚", re.compile(r"按日连续处罚")),
+    ("禁止从业", re.compile(r"(?:年内)?不得(?:再次)?(?:申请|从事|担任)")),
+    ("处分", re.compile(r"(?:给予|依法给予)[^，；。]{0,6}处分")),
+    ("扣押", re.compile(r"扣押")),
+    ("公告", re.compile(r"公告|公开")),
+]
+_REFERENCE = re.compile(
+    r"依照(《[^》]+》|本法|前款|本条|有关法律)[^，；。]*?(?:规定|处罚|追究)|适用[^，；。]{0,20}?规定[^，；。]{0,8}?处"
+    r"|依法(?:予以处罚|给予治安管理处罚)|从其规定|按照[^，；。]{0,30}?规定予以处罚|受到罚款处罚"
+)
+# a floor for the base of a multiple: 货值金额不足五万元的，以五万元计算
+_BASE_FLOOR = re.compile(rf"(?:不足{_NUM}元的|以{_NUM}元计算)")
+
+
+def _range_text(low: float | None, high: float | None, multiple: bool = False) -> str:
+    def fmt(v: float) -> str:
+        if multiple:
+            return _cn_small(v)
+        return yuan_cn(v)
+
+    unit = "倍" if multiple else ""
+    if low and high:
+        if low == high:
+            return f"{fmt(low)}{unit}"
+        return f"{fmt(low)}{unit}以上{fmt(high)}{unit}以下"
+    if high:
+        return f"{fmt(high)}{unit}以下"
+    return ""
+
+
+def _cn_small(v: float) -> str:
+    if v < 1:  # 十分之一
+        den = round(1 / v)
+        return f"{int_to_cn(den)}分之一"
+    return int_to_cn(int(v))
+
+
+def yuan_cn(amount: float) -> str:
+    """100000 → 十万元, 5000 → 五千元, 1500000 → 一百五十万元 (statute style)."""
+    amount = int(amount)
+    if amount >= 10000 and amount % 10000 == 0:
+        return f"{int_to_cn(amount // 10000)}万元"
+    if amount >= 10000:
+        wan, rest = divmod(amount, 10000)
+        return f"{int_to_cn(wan)}万{'零' if rest < 1000 else ''}{int_to_cn(rest)}元"
+    return f"{int_to_cn(amount)}元"
+
+
+def _multiple_value(text: str | None) -> float | None:
+    if not text:
+        return None
+    if "分之" in text:
+        den, num = text.split("分之")
+        d, n = cn_to_int(den), cn_to_int(num)
+        return n / d if d and n else None
+    return cn_to_int(text)
+
+
+def _clause_fines(clause: str, target: str | None, condition: str | None) -> tuple[list[Fine], str]:
+    """Fines in one clause, and the clause with them removed (to see what is left unparsed)."""
+    fines: list[Fine] = []
+    rest = clause
+    for m in _MULTIPLE.finditer(clause):
+        base = re.sub(r"^(?:并)?处?", "", m.group(1)).strip()
+        fines.append(Fine(_multiple_value(m.group(2)), _multiple_value(m.group(3)), "multiple", base,
+                          target=target, condition=condition))
+        rest = rest.replace(m.group(0), "", 1)
+    for m in _MULTIPLE_FIXED.finditer(rest):
+        v = _multiple_value(m.group(2))
+        fines.append(Fine(v, v, "multiple", m.group(1).strip(), target=target, condition=condition))
+        rest = rest.replace(m.group(0), "", 1)
+    for m in _RANGE_YUAN.finditer(rest):
+        fines.append(Fine(parse_amount(m.group(2)), parse_amount(m.group(3)), "per_unit" if m.group(1) else "amount",
+                          unit=m.group(1), target=target, condition=condition))
+        rest = rest.replace(m.group(0), "", 1)
+    for m in _UPTO_YUAN.finditer(rest):
+        fines.append(Fine(None, parse_amount(m.group(2)), "per_unit" if m.group(1) else "amount",
+                          unit=m.group(1), target=target, condition=condition))
+        rest = rest.replace(m.group(0), "", 1)
+    for m in _FIXED_YUAN.finditer(rest):
+        v = parse_amount(m.group(2))
+        fines.append(Fine(v, v, "per_unit" if m.group(1) else "amount", unit=m.group(1), target=target,
+                          condition=condition))
+        rest = rest.replace(m.group(0), "", 1)
+    if not fines and _UNSPECIFIED.search(rest):
+        fines.append(Fine(kind="unspecified", target=target, condition=condition))
+        rest = _UNSPECIFIED.sub("", rest)
+    return fines, rest
+
+
+def _clause_measures(clause: str, segment: str, condition: str | None) -> list[Measure]:
+    out: list[Measure] = []
+    seen: set[str] = set()
+    for m in _DETENTION.finditer(clause):
+        days = (cn_to_int(m.group(1)) or 0 if m.group(1) else 0, cn_to_int(m.group(2)) or 0)
+        out.append(Measure("拘留", authority="公安机关", days=days, condition=condition))
+        seen.add("拘留")
+    body = _DETENTION.sub("", clause)
+    for kind, rx in _MEASURES:
+        m = rx.search(body)
+        if not m or kind in seen:
+            continue
+        if kind == "公告" and "罚款" in body:
+            continue
+        if kind == "警告" and "预警" in body:
+            continue
+        optional = "可以" in body[: m.start()] or body.startswith("可")
+        approval = kind == "责令停业、关闭" and _APPROVAL in segment
+        out.append(Measure(kind, optional=optional, approval=approval, condition=condition))
+        seen.add(kind)
+    return out
+
+
+def _items_of(ref: re.Match[str], available: list[int]) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for m in _ONE_ITEM.finditer(ref.group(3)):
+        a = cn_to_int(m.group(1)) or 0
+        b = cn_to_int(m.group(2)) if m.group(2) else a
+        numbers += range(a, (b or a) + 1)
+    if ref.group(2):  # 除第三项以外
+        return tuple(n for n in available if n not in numbers)
+    return tuple(numbers)
+
+
+_MONEYISH = re.compile(rf"{_NUM}(?:元|倍|日)|罚款|拘留")
+
+
+def _is_condition(clause: str, seen_penalty: bool) -> bool:
+    if _CONDITION_START.match(clause) or (clause.endswith("的") and re.search(r"元|倍", clause)):
+        return True
+    return seen_penalty and clause.endswith("的")
+
+
+def parse_article(article: Article) -> PenaltyStructure:
+    """Parse one 罚则 article into its violations, penalties (per segment) and references."""
+    violations: list[tuple[int, int | None, str]] = []
+    penalties: list[Penalty] = []
+    references: list[str] = []
+    unparsed: list[str] = []
+    for pi, para in enumerate(article.paragraphs, start=1):
+        lead = para.text
+        if para.items:
+            violations += [(pi, it.number, it.text) for it in para.items]
+        elif lead:
+            violations.append((pi, None, re.split(r"的，由|的，", lead, maxsplit=1)[0]))
+        prev_items = [it.number for it in article.paragraphs[pi - 2].items] if pi > 1 else []
+        own_items = [it.number for it in para.items]
+        texts = [t for t in (lead, para.tail) if t]
+        # items that carry their own penalty clause ("（一）…的，处…罚款") are parsed as segments of their own
+        texts += [f"有第{int_to_cn(it.number)}项情形的，{it.text.split('的，', 1)[1]}"
+                  for it in para.items if "的，" in it.text and _MONEYISH.search(it.text.split("的，", 1)[1])]
+        for text in texts:
+            for ref in _REFERENCE.finditer(text):
+                references.append(ref.group(0))
+            for segment in re.split(r"[；。]", text):
+                segment = segment.strip().rstrip("：:")
+                if not segment:
+                    continue
+                ref = _ITEM_REF.search(segment)
+                items: tuple[int, ...] = ()
+                item_para: int | None = None
+                if ref and ref.start() < 6:
+                    own = ref.group(1) is None and own_items
+                    pool = own_items if own else prev_items
+                    items = _items_of(ref, pool)
+                    item_para = pi if own else pi - 1
+                pen = Penalty(pi, items, item_para)
+                condition: str | None = None
+                target: str | None = None
+                leftover: list[str] = []
+                for clause in re.split(r"[，：]", segment):
+                    clause = clause.strip()
+                    if not clause:
+                        continue
+                    if ref and clause in ref.group(0) + "的" or (ref and clause == segment[: ref.end() + 1]):
+                        continue
+                    # a threshold such as "违法所得10万元以上的" is a condition, not a fine
+                    money = _MONEYISH.search(clause) and not (clause.endswith("的") and "罚款" not in clause)
+                    if _is_condition(clause, bool(pen.fines or pen.measures)) and not money:
+                        condition = clause
+                        continue
+                    tm = _TARGET.search(clause)
+                    if tm and ("罚款" in clause or "拘留" in clause):
+                        target = tm.group(0)
+                    fines, rest = _clause_fines(clause, target, condition)
+                    rest = _BASE_FLOOR.sub("", _DETENTION.sub("", rest))
+                    pen.fines += fines
+                    pen.measures += [m for m in _clause_measures(clause, segment, condition) if m not in pen.measures]
+                    if _MONEYISH.search(rest) and not _REFERENCE.search(clause) and "罚款数额" not in clause:
+                        leftover.append(clause)
+                    elif "罚款数额为" in clause:  # 其中，污染物为工业噪声的，罚款数额为二万元以上二十万元以下
+                        m = re.search(rf"({_NUM})元以上({_NUM})元以下", clause)
+                        if m:
+                            pen.fines.append(Fine(parse_amount(m.group(1)), parse_amount(m.group(2)),
+                                                  condition=condition))
+                        else:
+                            leftover.append(clause)
+                unparsed += leftover
+                if pen.fines or pen.measures:
+                    penalties.append(pen)
+    return PenaltyStructure(article.law_name, article.number, violations, penalties, references, unparsed)
+
+
+# --- summary ---------------------------------------------------------------------------------------
+_MEASURE_TEXT = {
+    "限制生产、停产整治": "责令限制生产、停产整治",
+    "吊销许可证": "吊销许可证",
+    "没收": "没收违法所得等",
+}
+
+
+def summarize(structure: PenaltyStructure, item: int | None = None, paragraph: int | None = None) -> str:
+    """One line in Chinese: 罚款十万元以上一百万元以下；可责令限制生产、停产整治；情节严重的报批责令停业、关闭."""
+    parts: list[str] = []
+    fines = structure.fines(item, paragraph)
+    for f in fines:
+        text = f.render()
+        if f.target and f.target not in ("对单位",):
+            text = f"{f.target}{text}"
+        if f.condition:
+            text = f"{f.condition}{text}"
+        if text not in parts:
+            parts.append(text)
+    for m in structure.measures(item, paragraph):
+        if m.kind == "责令改正" and not m.condition:
+            continue  # every 罚则 orders correction; keep the line short
+        if m.kind == "拘留" and m.days:
+            lo, hi = m.days
+            text = f"移送公安机关拘留{int_to_cn(lo)}日以上{int_to_cn(hi)}日以下" if lo else f"拘留{int_to_cn(hi)}日以下"
+        else:
+            text = _MEASURE_TEXT.get(m.kind, m.kind)
+            if m.approval:
+                text = f"报批{text}"
+            if m.optional:
+                text = f"可{text}"
+        if m.condition:
+            text = f"{m.condition}{text}"
+        if text not in parts:
+            parts.append(text)
+    if not parts and structure.references:
+        parts.append(structure.references[0])
+    return "；".join(parts)
