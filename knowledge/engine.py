@@ -32,3 +32,58 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     notice: str | None = None  # e.g. 《大气污染防治法》共一百二十九条，没有第一百三十条
     ms: float = 0.0
+
+
+class KnowledgeBase:
+    """The corpus, its index and the searcher, opened once per process."""
+
+    def __init__(self, corpus, searcher, index_build_seconds: float | None = None):
+        self.corpus = corpus
+        self.searcher = searcher
+        self.index_build_seconds = index_build_seconds
+
+    @classmethod
+    def open(cls, data_dir, extra_dirs=(), rebuild: bool = False) -> KnowledgeBase:
+        """Load the corpus (database + imports under data_dir + extra_dirs) and open a fresh index."""
+        from pathlib import Path
+
+        from whoosh import index as whoosh_index
+
+        from knowledge.corpus import load_corpus
+        from knowledge.index import build, is_fresh
+        from knowledge.search import Searcher
+
+        data_dir = Path(data_dir)
+        corpus = load_corpus(data_dir, extra_dirs)
+        index_dir = data_dir / "index"
+        built = None
+        if rebuild or not is_fresh(index_dir, corpus):
+            built = build(index_dir, corpus)
+        return cls(corpus, Searcher(corpus, whoosh_index.open_dir(index_dir)), built)
+
+    def search(self, query: str, limit: int = 10) -> SearchResult:
+        """Never raises on user text: a citation answers first, then ranked articles, else a hint."""
+        import time
+
+        from knowledge import texts
+
+        started = time.perf_counter()
+        query = (query or "").strip()
+        result = SearchResult(query=query)
+        if not query:
+            result.notice = texts.EMPTY_QUERY
+            return result
+        cited = self._cited(query, result)
+        hits = [] if (cited and result.notice) else self.searcher.ranked(query, limit)
+        seen = {(h.law.law_id, h.article.number) for h in cited}
+        result.hits = (cited + [h for h in hits if (h.law.law_id, h.article.number) not in seen])[:limit]
+        if not result.hits and not result.notice:
+            result.notice = texts.NOTHING_FOUND
+        result.ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _cited(self, query: str, result: SearchResult) -> list[Hit]:
+        """Articles the query cites directly (via knowledge.citations)."""
+        from knowledge.citations_glue import cited_hits
+
+        return cited_hits(self.corpus, query, result)

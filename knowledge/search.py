@@ -1,0 +1,136 @@
+"""Ranked search: a parsed citation answers first; then BM25F over headings/text, re-ranked for officers.
+
+Re-ranking: current law above repealed law for the same rule, national law above local and lower-level
+documents, and for situation questions (违法 + 怎么罚/罚多少/处罚) the 法律责任 articles first.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from knowledge.analysis import expand, is_penalty_question, query_tokens
+from knowledge.corpus import Corpus
+from knowledge.engine import Hit
+from knowledge.index import article_key
+from knowledge.model import CODE_NAME, Article, Law
+
+MAX_QUERY_CHARS = 300  # officers type short questions; longer input is cut, never rejected
+LEVEL_WEIGHT = {"法律": 1.0, "行政法规": 0.9, "部门规章": 0.85, "司法解释": 0.85, "规范性文件": 0.6, "地方性法规": 0.7}
+CODE_WEIGHT = 1.15  # the Code is where an officer's answer usually lies since 2026-08-15
+REPEALED_WEIGHT = 0.7
+PENALTY_WEIGHT = 1.7
+_FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
+_FINE = re.compile(r"处[^。；]{0,40}罚款|罚款[^。；]{0,10}元|没收|吊销|责令停业|拘留")
+
+
+def is_liability(article: Article) -> bool:
+    """A 罚则 article: under a 法律责任 heading, or it sets fines/measures itself."""
+    where = f"{article.chapter or ''}{article.section or ''}"
+    return "法律责任" in where or "罚则" in where or bool(_FINE.search(article.text))
+
+
+@dataclass
+class _Doc:
+    law: Law
+    article: Article
+    prior: float  # query-independent weight
+    liability: bool
+
+
+class Searcher:
+    """BM25 over the whoosh index's postings, held in memory for millisecond queries.
+
+    whoosh stores and analyses; at open, each term's postings are turned once into precomputed BM25
+    weights (per field, with field boosts), so a query is a few sparse additions instead of a whoosh
+    query tree walk (which took 30-150 ms per question here).
+    """
+
+    K1 = 1.2
+    B = 0.6
+
+    def __init__(self, corpus: Corpus, index):
+        self.corpus = corpus
+        docs_by_key: dict[str, _Doc] = {}
+        for law, article in corpus.search_articles():
+            prior = LEVEL_WEIGHT.get(law.level, 0.8) * (1.0 if law.is_current else REPEALED_WEIGHT)
+            if law.name == CODE_NAME:
+                prior *= CODE_WEIGHT
+            docs_by_key[article_key(law.law_id, article.number)] = _Doc(law, article, prior, is_liability(article))
+        with index.reader() as reader:
+            self._docs: list[_Doc | None] = [
+                docs_by_key.get(fields.get("key", "")) for _, fields in reader.iter_docs()
+            ]
+            self._postings = self._load_postings(reader)
+
+    def _load_postings(self, reader) -> dict[str, tuple[list[int], list[float]]]:
+        n_docs = max(reader.doc_count(), 1)
+        boosts = dict(_FIELDS)
+        lengths = {
+            field: [reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all())]
+            for field in boosts
+        }
+        average = {field: (sum(ls) / n_docs) or 1.0 for field, ls in lengths.items()}
+        merged: dict[str, dict[int, float]] = {}
+        for field, term in reader.all_terms():
+            if field not in boosts:
+                continue
+            postings = list(reader.postings(field, term).items_as("frequency"))
+            idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+            target = merged.setdefault(term.decode("utf-8") if isinstance(term, bytes) else term, {})
+            field_lengths, avg, boost = lengths[field], average[field], boosts[field]
+            for doc, tf in postings:
+                norm = tf + self.K1 * (1 - self.B + self.B * field_lengths[doc] / avg)
+                target[doc] = target.get(doc, 0.0) + boost * idf * tf * (self.K1 + 1) / norm
+        return {term: (list(w), list(w.values())) for term, w in merged.items()}
+
+    def close(self) -> None:
+        self._postings.clear()
+
+    def ranked(self, query: str, limit: int = 10) -> list[Hit]:
+        query = query[:MAX_QUERY_CHARS]
+        terms = expand(query_tokens(query))
+        if not terms:
+            return []
+        scores: dict[int, float] = {}
+        for word, weight in terms:
+            postings = self._postings.get(word)
+            if not postings:
+                continue
+            for doc, w in zip(*postings):
+                scores[doc] = scores.get(doc, 0.0) + weight * w
+        penalty = is_penalty_question(query)
+        scored: list[tuple[float, _Doc]] = []
+        for doc_id, base in scores.items():
+            doc = self._docs[doc_id]
+            if doc is None:
+                continue
+            score = base * doc.prior
+            if penalty and doc.liability:
+                score *= PENALTY_WEIGHT
+            scored.append((score, doc))
+        best = heapq.nlargest(limit, scored, key=lambda pair: pair[0])
+        return [Hit(d.law, d.article, round(s, 4), snippet=snippet(d.article, terms)) for s, d in best]
+
+
+def snippet(article: Article, terms: list[tuple[str, float]], width: int = 80) -> str:
+    """The first line of the article that contains a query word, cut to `width` characters."""
+    text = article.text
+    words = sorted((w for w, _ in terms), key=len, reverse=True)
+    for line in text.split("\n"):
+        for word in words:
+            pos = line.find(word)
+            if pos >= 0:
+                start = max(0, pos - width // 3)
+                piece = line[start:start + width]
+                return ("…" if start else "") + piece + ("…" if start + width < len(line) else "")
+    return text[:width] + ("…" if len(text) > width else "")
+
+
+def timed(fn, *args, **kwargs) -> tuple[object, float]:
+    started = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, (time.perf_counter() - started) * 1000
