@@ -7,7 +7,7 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
-from knowledge.cleanup import clean_article_text, structure, clean_lines
+from knowledge.cleanup import clean_article_text, clean_lines, structure
 from knowledge.cnnum import int_to_cn
 from knowledge.model import CODE_NAME, Article, Law
 
