@@ -20,12 +20,28 @@ STOP_WORDS = frozenset(
     嘛 么 这 那 这个 那个 哪 哪条 哪一条 哪些 哪个 什么 啥 咋 怎么 怎样 如何 怎么办 能 能不能 可以 可不可以 要 需要
     应当 应该 一下 一个 一些 一直 现在 以前 已经 给 让 该 按 按照 依照 根据 规定 本法 条 第 之 者 所 其他 有关 下列
     情形 之一 一 二 三 我们 我 你 他 她 它 企业 单位 公司 厂 厂里 厂子 家 人 说 算 用 到底 到 里 上 下 中 后 前 时
-    对应 对应条款 条款 法典 法 里 规定 呢 个 处理 依据 定 出 发 罚 处罚 怎么罚 罚多少 谁 谁罚 多少 咋办 问 请问 查 查到
+    对应 对应条款 条款 法典 法 里 规定 呢 个 处理 依据 定 出 发 怎么罚 罚多少 谁 谁罚 多少 咋办 问 请问 查 查到
     才 但是 但 如果 只 只需 必须 最 最多 最少 分别 分别是 一来 平时 天天 一路 到处 根本 好 几 几个 是否 要不要 会 不会
-    违法 行为 违反 规定 按哪条 罚款 怎么处理 咋处理 咋处罚""".split()
+    按哪条 怎么处理 咋处理 咋处罚 内 自 跟 东西 起 之 啥样 样 这种 那种 情况 下 能否 有没有""".split()
 )
-# Words that signal a penalty question: the 法律责任 articles should rank first.
-PENALTY_CUES = ("罚", "处罚", "怎么处理", "咋处理", "按哪条", "依据", "罚则", "法律责任", "违法", "怎么定", "能罚", "谁罚", "处理")
+# Words that signal a situation (violation) question: the 法律责任 articles should rank first ...
+VIOLATION_CUES = ("罚", "怎么处理", "咋处理", "按哪条", "依据", "罚则", "法律责任", "违法", "违规", "怎么定", "处理",
+                  "没", "未", "不", "偷", "私", "乱", "超标", "擅自", "无证", "冒", "扰民", "造假", "篡改")
+# ... unless the question is about procedure (deadlines, remedies, steps of a case).
+PROCEDURE_CUES = ("期限", "几天", "几日", "多少天", "多长时间", "多久", "时效", "几年", "复议", "诉讼", "起诉", "听证",
+                  "立案", "强制执行", "强执", "移送", "查封", "扣押", "登记保存", "当场", "程序", "停止执行", "名义",
+                  "几个人", "调查取证", "条件", "过了", "适用")
+
+# Signal tokens: statute text that states a period, sets a fine or defines a term gets a marker token at
+# indexing time, and a question asking "how long / how much / what is" gets the same marker.
+_SIGNALS = (
+    ("sigperiod", re.compile(r"[零一二三四五六七八九十百两\d]+(?:个)?(?:日|天|工作日|个月|年)(?:内|以内|之内|之日|后|以上)"),
+     ("几天", "几日", "多少天", "多少日", "多长时间", "多久", "期限", "几个月", "时限", "时效", "几年", "最长", "多长")),
+    ("sigfine", re.compile(r"处[^。；]{0,30}?罚款|罚款[^。；]{0,6}元"),
+     ("罚多少", "罚款多少", "罚款标准", "罚款数额", "多少钱", "能罚", "罚款幅度", "怎么罚", "罚款", "出罚", "罚则")),
+    ("sigdefine", re.compile(r"是指|所称"),
+     ("什么是", "是什么", "什么叫", "啥叫", "算不算", "什么算", "东西算", "定义", "什么意思", "指什么", "是指", "啥是")),
+)
 _TOKEN_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
@@ -52,13 +68,17 @@ def _keep(word: str) -> bool:
     return len(word) > 1 or "\u3400" <= word <= "\u9fff"  # lone Latin letters/digits carry no meaning
 
 
+def words(text: str) -> list[str]:
+    """jieba search-mode words (words and their sub-words) without stop words."""
+    return [w for w in tokenizer().cut_for_search(text) if _keep(w.strip())]
+
+
 def index_tokens(text: str) -> list[str]:
-    """Tokens for indexing: jieba search mode (words and their sub-words) without stop words."""
-    return [w for w in tokenizer().cut_for_search(text) if _keep(w)]
+    return words(text) + [name for name, pattern, _ in _SIGNALS if pattern.search(text)]
 
 
 def query_tokens(text: str) -> list[str]:
-    return [w for w in tokenizer().cut_for_search(text) if _keep(w.strip())]
+    return words(text) + [name for name, _, cues in _SIGNALS if any(cue in text for cue in cues)]
 
 
 def expand(tokens: list[str]) -> list[tuple[str, float]]:
@@ -68,13 +88,14 @@ def expand(tokens: list[str]) -> list[tuple[str, float]]:
     for token in tokens:
         weights[token] = max(weights.get(token, 0), 1.0)
         for target in syn.get(token, ()):
-            for word in index_tokens(target) or [target]:
+            for word in words(target) or [target]:
                 weights[word] = max(weights.get(word, 0), 0.8)
     return list(weights.items())
 
 
 def is_penalty_question(text: str) -> bool:
-    return any(cue in text for cue in PENALTY_CUES)
+    """A situation question wants the article that sets the penalty (法律责任), not the duty."""
+    return any(cue in text for cue in VIOLATION_CUES) and not any(cue in text for cue in PROCEDURE_CUES)
 
 
 class JiebaTokenizer(Tokenizer):

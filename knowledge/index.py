@@ -13,7 +13,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from knowledge.analysis import analyzer
 from knowledge.corpus import Corpus, data_file
 
-INDEX_FORMAT = 1  # bump when the schema or the analysis changes
+INDEX_FORMAT = 2  # bump when the schema or the analysis changes
 _STAMP = "lawbot-index.json"
 
 

@@ -19,10 +19,11 @@ from knowledge.index import article_key
 from knowledge.model import CODE_NAME, Article, Law
 
 MAX_QUERY_CHARS = 300  # officers type short questions; longer input is cut, never rejected
-LEVEL_WEIGHT = {"法律": 1.0, "行政法规": 0.9, "部门规章": 0.85, "司法解释": 0.85, "规范性文件": 0.6, "地方性法规": 0.7}
+# National law first; subordinate documents repeat its rules in more words and would otherwise crowd it out.
+LEVEL_WEIGHT = {"法律": 1.0, "行政法规": 0.75, "部门规章": 0.7, "司法解释": 0.75, "规范性文件": 0.5, "地方性法规": 0.6}
 CODE_WEIGHT = 1.15  # the Code is where an officer's answer usually lies since 2026-08-15
 REPEALED_WEIGHT = 0.7
-PENALTY_WEIGHT = 1.7
+PENALTY_WEIGHT = 2.5
 _FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
 _FINE = re.compile(r"处[^。；]{0,40}罚款|罚款[^。；]{0,10}元|没收|吊销|责令停业|拘留")
 
@@ -50,7 +51,7 @@ class Searcher:
     """
 
     K1 = 1.2
-    B = 0.6
+    B = 0.5  # milder length normalisation: 罚则 articles with many 项 are long but precise
 
     def __init__(self, corpus: Corpus, index):
         self.corpus = corpus
