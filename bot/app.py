@@ -1,0 +1,115 @@
+"""The PTB Application factory and `lawbot run`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot import texts
+from bot.context import KEY, Services
+from bot.request import RetryingRequest
+from bot.services.answers import AnswerService
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 32  # handlers mostly wait on the database, the search thread or Telegram
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """LAWBOT_TELEGRAM_BASE_URL is the server root (http://127.0.0.1:8081); PTB wants …/bot and …/file/bot."""
+    base = base.rstrip("/").removesuffix("/bot")
+    return f"{base}/bot", f"{base}/file/bot"
+
+
+def load_knowledge(settings: Settings):
+    from knowledge.engine import KnowledgeBase
+
+    return KnowledgeBase.open(settings.data_dir, settings.corpus_dir_list)
+
+
+def build_application(
+    settings: Settings | None = None,
+    *,
+    kb=None,
+    services: Services | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> Application:
+    """The bot: handlers wired, services in bot_data. `kb` may be given (tests); else loaded on start."""
+    settings = settings or get_settings()
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or "0:offline")
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            tzinfo=ZoneInfo(settings.timezone),
+        ))
+        .request(request or RetryingRequest(connection_pool_size=64, read_timeout=15))
+        .get_updates_request(updates_request or request or HTTPXRequest(read_timeout=40))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(startup)
+        .post_shutdown(shutdown)
+    )
+    if settings.telegram_base_url:
+        base_url, file_url = api_urls(settings.telegram_base_url)
+        builder = builder.base_url(base_url).base_file_url(file_url)
+    app = builder.build()
+    app.bot_data[KEY] = services or Services.create(settings, kb=kb)
+
+    from handlers import register_all  # handlers depend on bot, never the other way at import time
+
+    register_all(app)
+    return app
+
+
+async def startup(app: Application) -> None:
+    """post_init: schema up to date, knowledge base loaded, command menus set."""
+    s: Services = app.bot_data[KEY]
+    await s.db.migrate()
+    if s.answers is None:
+        kb = await asyncio.to_thread(load_knowledge, s.settings)
+        s.answers = AnswerService(kb)
+        await s.answers.search("大气法99条")  # warm up segmentation and caches before the first officer
+    await set_commands(app, s)
+
+
+async def set_commands(app: Application, s: Services) -> None:
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS], scope=BotCommandScopeDefault())
+    admin_commands = [BotCommand(c, d) for c, d in texts.ADMIN_COMMANDS]
+    for admin_id in sorted(s.settings.admin_id_set):
+        with contextlib.suppress(TelegramError):  # "chat not found" until the admin has written once
+            await app.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
+
+
+async def shutdown(app: Application) -> None:
+    await app.bot_data[KEY].db.dispose()
+
+
+def run_bot(settings: Settings | None = None) -> int:
+    settings = settings or get_settings()
+    if not settings.token:
+        print(texts.NO_TOKEN, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    app = build_application(settings)
+    if settings.webhook_url:
+        app.run_webhook(
+            listen="0.0.0.0", port=settings.webhook_port, url_path=settings.token.split(":")[0],
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.token.split(':')[0]}",
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

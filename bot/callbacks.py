@@ -1,0 +1,41 @@
+"""Callback data for inline buttons (≤ 64 bytes). Article buttons carry law id + number, so they keep
+working after a restart; result pages carry a token of the in-memory result cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAGE, FULL, RELATED, ARTICLE, INVITE_UNIT = "p", "f", "r", "a", "iu"
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str
+    args: tuple[str, ...]
+
+
+def page(token: str, index: int) -> str:
+    return f"{PAGE}:{token}:{index}"
+
+
+def full(law_id: str, number: int) -> str:
+    return f"{FULL}:{law_id}:{number}"
+
+
+def related(law_id: str, number: int) -> str:
+    return f"{RELATED}:{law_id}:{number}"
+
+
+def article(law_id: str, number: int) -> str:
+    return f"{ARTICLE}:{law_id}:{number}"
+
+
+def invite_unit(unit_id: int) -> str:
+    return f"{INVITE_UNIT}:{unit_id}"
+
+
+def parse(data: str | None) -> Callback | None:
+    if not data:
+        return None
+    kind, _, rest = data.partition(":")
+    return Callback(kind, tuple(rest.split(":")) if rest else ())

@@ -1,0 +1,97 @@
+"""`lawbot console`: chat with the real bot offline. One message per line on stdin, replies on stdout.
+
+The real Application (same handlers, services, rendering) runs against an in-process fake Bot API;
+each line becomes a Telegram update from a local user who is an admin. Typing a button's label (with or
+without the brackets) presses that button of the latest reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import TextIO
+
+from telegram import Update
+
+from bot.app import build_application, startup
+from bot.fakeapi import Call, FakeBotAPI, LocalRequest
+from bot.render import strip_html
+from bot.settings import Settings, get_settings
+
+CONSOLE_USER_ID = 1
+CONSOLE_USER_NAME = "本机用户"
+
+
+def console_settings(settings: Settings) -> Settings:
+    """The local user is an admin; the console keeps its own user database beside the real one."""
+    admins = ",".join(filter(None, [settings.admin_ids, str(CONSOLE_USER_ID)]))
+    db_url = settings.db_url or f"sqlite+aiosqlite:///{settings.data_dir / 'console.sqlite3'}"
+    return settings.model_copy(update={"admin_ids": admins, "db_url": db_url, "token": "0:console"})
+
+
+def format_call(call: Call) -> tuple[str, list[tuple[str, str]]]:
+    """Plain text for one outgoing call, and the buttons it carried as (label, callback data)."""
+    p = call.params
+    buttons = [(b["text"], b.get("callback_data", "")) for row in (p.get("reply_markup") or {}).get(
+        "inline_keyboard", []) for b in row]
+    if call.method in ("sendMessage", "editMessageText"):
+        text = strip_html(p.get("text", ""))
+        if buttons:
+            text += "\n" + "\n".join(f"[{label}]" for label, _ in buttons)
+        return text, buttons
+    if call.method == "answerCallbackQuery" and p.get("text"):
+        return strip_html(p["text"]), []
+    if call.method == "answerInlineQuery":
+        titles = [r.get("title", "") for r in p.get("results", [])]
+        return "\n".join(titles), []
+    return "", []
+
+
+async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+    api = FakeBotAPI()
+    app = build_application(console_settings(settings), request=LocalRequest(api))
+    await app.initialize()
+    await startup(app)
+    user = api.user(CONSOLE_USER_ID, CONSOLE_USER_NAME)
+    last_message: dict | None = None
+    try:
+        for raw in stdin:
+            line = raw.strip()
+            if not line:
+                continue
+            data = api.button(last_message, line.strip("[]")) if last_message else None
+            if data is not None and line.strip("[]"):
+                update = api.callback_update(user, last_message, data)
+            else:
+                update = api.message_update(user, line)
+            start = len(api.calls)
+            await app.process_update(Update.de_json(api.queue(update), app.bot))
+            for call in api.calls[start:]:
+                text, buttons = format_call(call)
+                if text:
+                    stdout.write(text + "\n\n")
+                if buttons and call.method in ("sendMessage", "editMessageText"):
+                    last_message = _stored(api, call) or last_message
+            stdout.flush()
+    finally:
+        await app.shutdown()
+        await app.bot_data["services"].db.dispose()
+    return 0
+
+
+def _stored(api: FakeBotAPI, call: Call) -> dict | None:
+    """The message the fake API stored for a send/edit (it carries the buttons to press next)."""
+    if call.method == "editMessageText":
+        return api.messages.get((int(call.params["chat_id"]), int(call.params["message_id"])))
+    chat = int(call.params["chat_id"])
+    ids = [mid for (c, mid) in api.messages if c == chat]
+    return api.messages[(chat, max(ids))] if ids else None
+
+
+def run_console(settings: Settings | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for stream in (sys.stdout, sys.stdin):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    return asyncio.run(console_loop(settings or get_settings(), stdin or sys.stdin, stdout or sys.stdout))

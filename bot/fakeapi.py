@@ -1,0 +1,193 @@
+"""An in-memory Telegram Bot API: answers the methods the bot uses and records every call.
+
+Used in-process by the console (`LocalRequest` below) and over HTTP by tests/botapi_server.py, so the
+console, the tests and the benchmark all run the real PTB Application unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+JSON = dict[str, Any]
+
+
+@dataclass
+class Call:
+    method: str
+    params: JSON
+    at: float
+
+
+class FakeBotAPI:
+    def __init__(self, bot_id: int = 7000001, username: str = "lawbot_test_bot"):
+        self.bot = {
+            "id": bot_id, "is_bot": True, "first_name": "执法助手", "username": username,
+            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": True,
+        }
+        self.calls: list[Call] = []
+        self._updates: deque[JSON] = deque()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(100)
+        self._query_ids = itertools.count(1)
+        self._failures: deque[tuple[int, int | None]] = deque()
+        self.messages: dict[tuple[int, int], JSON] = {}  # (chat, message id) -> current message
+        self._cond = threading.Condition()
+
+    # --- the API ----------------------------------------------------------------------------------
+    def handle(self, method: str, params: JSON) -> tuple[int, JSON]:
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(params)}
+        with self._cond:
+            self.calls.append(Call(method, params, time.monotonic()))
+            failure = self._failures.popleft() if self._failures else None
+            self._cond.notify_all()
+        if failure:
+            status, retry_after = failure
+            body: JSON = {"ok": False, "error_code": status, "description": f"injected failure {status}"}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return status, body
+        handler = getattr(self, f"_{method}", None)
+        result = handler(params) if handler else True
+        return 200, {"ok": True, "result": result}
+
+    def _getMe(self, _p: JSON) -> JSON:
+        return self.bot
+
+    def _getMyCommands(self, _p: JSON) -> list:
+        return []
+
+    def _sendMessage(self, p: JSON) -> JSON:
+        chat_id = int(p["chat_id"])
+        msg: JSON = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"}, "from": self.bot, "text": p.get("text", ""),
+        }
+        if p.get("reply_markup"):
+            msg["reply_markup"] = _as_json(p["reply_markup"])
+        self.messages[(chat_id, msg["message_id"])] = msg
+        return msg
+
+    def _editMessageText(self, p: JSON) -> JSON | bool:
+        if "inline_message_id" in p:
+            return True
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        msg = dict(self.messages.get(key) or {
+            "message_id": key[1], "date": int(time.time()), "chat": {"id": key[0], "type": "private"},
+            "from": self.bot,
+        })
+        msg["text"] = p.get("text", "")
+        msg["edit_date"] = int(time.time())
+        msg.pop("reply_markup", None)
+        if p.get("reply_markup"):
+            msg["reply_markup"] = _as_json(p["reply_markup"])
+        self.messages[key] = msg
+        return msg
+
+    def _get_updates(self, p: JSON) -> list[JSON]:
+        offset = int(p.get("offset") or 0)
+        timeout = float(p.get("timeout") or 0)
+        deadline = time.monotonic() + min(timeout, 2.0)  # short polls keep test shutdown fast
+        with self._cond:
+            while True:
+                while self._updates and self._updates[0]["update_id"] < offset:
+                    self._updates.popleft()  # confirmed by the offset
+                if self._updates or time.monotonic() >= deadline:
+                    return list(self._updates)[: int(p.get("limit") or 100)]
+                self._cond.wait(deadline - time.monotonic())
+
+    # --- test controls ----------------------------------------------------------------------------
+    def fail_next(self, n: int = 1, status: int = 429, retry_after: int | None = 1) -> None:
+        """The next n calls (getUpdates excepted) fail with `status`."""
+        with self._cond:
+            self._failures.extend([(status, retry_after if status == 429 else None)] * n)
+
+    def queue(self, update: JSON) -> JSON:
+        with self._cond:
+            update = {"update_id": next(self._update_ids), **update}
+            self._updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> list[Call]:
+        """Block until predicate(calls) is true; returns the calls."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate(self.calls):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"condition not met; calls: {[c.method for c in self.calls]}")
+                self._cond.wait(remaining)
+            return list(self.calls)
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[JSON]:
+        return [c.params for c in list(self.calls)
+                if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    # --- update builders --------------------------------------------------------------------------
+    @staticmethod
+    def user(user_id: int, name: str = "张三") -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
+
+    def message_update(self, user: JSON, text: str) -> JSON:
+        msg: JSON = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+            "from": user, "text": text,
+        }
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return {"message": msg}
+
+    def callback_update(self, user: JSON, message: JSON, data: str) -> JSON:
+        return {"callback_query": {
+            "id": str(next(self._query_ids)), "from": user, "chat_instance": str(user["id"]),
+            "message": message, "data": data,
+        }}
+
+    def inline_update(self, user: JSON, query: str) -> JSON:
+        return {"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query, "offset": ""}}
+
+    def button(self, message: JSON, label: str) -> str | None:
+        """The callback data of the button labelled `label` (prefix match) on a stored message."""
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for b in row:
+                if b["text"].startswith(label) and "callback_data" in b:
+                    return b["callback_data"]
+        return None
+
+
+def _as_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class LocalRequest(BaseRequest):
+    """A PTB transport that talks to a FakeBotAPI in the same process (no sockets)."""
+
+    def __init__(self, api: FakeBotAPI):
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout=None, write_timeout=None, connect_timeout=None,
+                         pool_timeout=None) -> tuple[int, bytes]:
+        params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        status, body = self.api.handle(url.rsplit("/", 1)[-1], params)
+        return status, json.dumps(body, ensure_ascii=False).encode()

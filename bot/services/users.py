@@ -1,0 +1,170 @@
+"""Users, roles and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import audit
+from bot.services.errors import (
+    AlreadyRegistered,
+    InviteExpired,
+    InviteNotFound,
+    InviteUsed,
+    NotAllowed,
+    UnitNotFound,
+    UserNotFound,
+)
+from bot.services.units import load_tree, subtree_ids
+from bot.storage import Database, Invite, Role, Unit, User
+
+INVITE_TTL = timedelta(days=7)
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and retyped
+
+
+@dataclass(frozen=True)
+class Member:
+    """A snapshot of a registered user, safe to pass around after the session closed."""
+
+    id: int
+    name: str
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    registered_at: datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def can_invite(self) -> bool:
+        return self.role in (Role.admin, Role.unit_admin)
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    code: str
+    unit_name: str
+    role: Role
+    expires_at: datetime
+
+
+def _member(u: User) -> Member:
+    return Member(u.id, u.name, u.role, u.unit_id, u.unit.name if u.unit else None, u.registered_at)
+
+
+def new_code(length: int = 8) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)  # SQLite returns naive datetimes
+
+
+class UserService:
+    def __init__(self, db: Database, admin_ids: set[int] | frozenset[int] = frozenset()):
+        self.db = db
+        self.admin_ids = frozenset(admin_ids)
+
+    async def get(self, user_id: int) -> Member | None:
+        async with self.db.session() as s:
+            user = await s.get(User, user_id)
+            return _member(user) if user else None
+
+    async def identify(self, user_id: int, name: str) -> Member | None:
+        """The registered user, registering a configured admin (LAWBOT_ADMIN_IDS) on first contact."""
+        member = await self.get(user_id)
+        if member is not None or user_id not in self.admin_ids:
+            return member
+        async with self.db.session() as s:
+            if (user := await s.get(User, user_id)) is None:
+                user = User(id=user_id, name=name, role=Role.admin)
+                s.add(user)
+                audit.record(s, user_id, "user.register", via="admin_ids", name=name)
+                await s.flush()
+            return _member(user)
+
+    async def redeem(self, code: str, user_id: int, name: str, now: datetime | None = None) -> Member:
+        now = now or datetime.now(UTC)
+        code = code.strip().upper()
+        async with self.db.session() as s:
+            if await s.get(User, user_id) is not None:
+                raise AlreadyRegistered()
+            invite = await s.get(Invite, code)
+            if invite is None:
+                raise InviteNotFound()
+            if invite.used_by is not None:
+                raise InviteUsed()
+            if _aware(invite.expires_at) < now:
+                raise InviteExpired()
+            # conditional update: of two people redeeming the same code at once, exactly one wins
+            claimed = await s.execute(
+                update(Invite)
+                .where(Invite.code == code, Invite.used_by.is_(None))
+                .values(used_by=user_id, used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                raise InviteUsed()
+            user = User(id=user_id, name=name, unit_id=invite.unit_id, role=invite.role, registered_at=now)
+            s.add(user)
+            audit.record(s, user_id, "user.register", via="invite", code=code, unit=invite.unit.name)
+            await s.flush()
+            await s.refresh(user, ["unit"])
+            return _member(user)
+
+    async def issue_invite(
+        self, actor_id: int, unit_id: int, role: Role = Role.officer, ttl: timedelta = INVITE_TTL
+    ) -> IssuedInvite:
+        async with self.db.session() as s:
+            actor = await s.get(User, actor_id)
+            unit = await s.get(Unit, unit_id)
+            if unit is None:
+                raise UnitNotFound(name=str(unit_id))
+            await self._check_can_invite(s, actor, unit.id, role)
+            invite = Invite(
+                code=new_code(), unit_id=unit.id, role=role, created_by=actor_id,
+                expires_at=datetime.now(UTC) + ttl,
+            )
+            s.add(invite)
+            audit.record(s, actor_id, "invite.create", code=invite.code, unit=unit.name, role=role.value)
+            return IssuedInvite(invite.code, unit.name, role, invite.expires_at)
+
+    async def _check_can_invite(self, s: AsyncSession, actor: User | None, unit_id: int, role: Role) -> None:
+        if actor is None or actor.role == Role.officer:
+            raise NotAllowed()
+        if actor.role == Role.admin:
+            return
+        # unit admins invite officers into their own unit or the units below it
+        if role != Role.officer or actor.unit_id is None:
+            raise NotAllowed()
+        if unit_id not in subtree_ids(await load_tree(s), actor.unit_id):
+            raise NotAllowed()
+
+    async def set_role(self, actor_id: int, target_id: int, role: Role) -> Member:
+        """Admins make unit admins (or demote them). Nobody changes their own role."""
+        async with self.db.session() as s:
+            actor = await s.get(User, actor_id)
+            if actor is None or actor.role != Role.admin or actor_id == target_id:
+                raise NotAllowed()
+            target = await s.get(User, target_id)
+            if target is None:
+                raise UserNotFound()
+            old = target.role
+            target.role = role
+            audit.record(s, actor_id, "user.role", target=target_id, old=old.value, new=role.value)
+            return _member(target)
+
+    async def find(self, query: str) -> list[Member]:
+        """By Telegram id or by (part of) the name."""
+        async with self.db.session() as s:
+            if query.strip().lstrip("-").isdigit():
+                user = await s.get(User, int(query))
+                return [_member(user)] if user else []
+            rows = await s.scalars(select(User).where(User.name.contains(query.strip())).limit(10))
+            return [_member(u) for u in rows]
