@@ -1,18 +1,69 @@
-"""Bridge from the citation parser to search hits (the parser lives in knowledge.citations)."""
+"""Citations and the old → Code map, turned into search hits that rank before everything else.
+
+- "大气法99条", "法典1107条罚多少": the cited article itself (or a notice when it does not exist).
+- "原大气法第99条在法典里对应哪条", "以前按水污染防治法83条处罚 法典施行后按哪条": the Code articles that now
+  carry the repealed rule, then the old article.
+"""
 
 from __future__ import annotations
 
 from knowledge.corpus import Corpus
 from knowledge.engine import Hit, SearchResult
 
+CITATION_SCORE = 1000.0
+SUCCESSOR_SCORE = 900.0
+# Words that ask what a repealed article became in the Code.
+MAPPING_CUES = ("对应", "现在", "法典", "换成", "改成", "改为", "变成", "新法", "施行后", "哪条", "第几条", "替代")
+
 
 def cited_hits(corpus: Corpus, query: str, result: SearchResult) -> list[Hit]:
-    try:
-        from knowledge import citations
-    except ImportError:  # parser not installed yet
+    from knowledge import citations
+
+    resolver = citations.resolver_for(corpus)
+    cited = citations.parse_query(query, resolver)
+    if cited is not None:
+        problem = citations.check_exists(cited, corpus)
+        if problem:
+            result.notice = problem
+            return []
+        hit = _hit(corpus, cited.law_name, cited.article, CITATION_SCORE, "citation")
+        if hit:
+            hit.paragraph, hit.item = cited.paragraph, cited.item
+            return [hit, *_successor_hits(corpus, cited.law_name, cited.article, cited.item)]
         return []
-    return citations_to_hits(corpus, query, result, citations)
+    if not any(cue in query for cue in MAPPING_CUES):
+        return []
+    hits: list[Hit] = []
+    for mention in citations.find_citations(query, resolver):
+        if mention.law_name is None:
+            continue
+        successors = _successor_hits(corpus, mention.law_name, mention.article, mention.item)
+        if successors:
+            old = _hit(corpus, mention.law_name, mention.article, SUCCESSOR_SCORE - 1, "citation")
+            hits += successors + ([old] if old else [])
+    return hits
 
 
-def citations_to_hits(corpus, query, result, citations) -> list[Hit]:  # replaced once the parser lands
-    return []
+def _successor_hits(corpus: Corpus, law_name: str, article: int, item: int | None) -> list[Hit]:
+    law = corpus.law(law_name)
+    if law is None or law.is_current:
+        return []
+    try:
+        from knowledge.mapping import successors
+    except ImportError:
+        return []
+    hits = []
+    for rank, (number, confidence) in enumerate(successors(law.name, article, item)):
+        hit = _hit(corpus, "中华人民共和国生态环境法典", number, SUCCESSOR_SCORE - rank * 0.01, "successor")
+        if hit:
+            hit.snippet = f"原《{law.short_name}》第{article}条的继受条文（匹配置信度 {confidence:.2f}）"
+            hits.append(hit)
+    return hits
+
+
+def _hit(corpus: Corpus, law_name: str | None, number: int, score: float, kind: str) -> Hit | None:
+    law = corpus.law(law_name) if law_name else None
+    article = law.articles.get(number) if law else None
+    if article is None:
+        return None
+    return Hit(law, article, score, kind=kind, snippet=article.text.split("\n", 1)[0][:80])
