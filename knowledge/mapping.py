@@ -85,8 +85,8 @@ def successors(law_name: str, article: int, item: int | None = None) -> list[Suc
         return []
     entries = _table().get(law, {})
     found = entries.get(entry_key(article, item))
-    if found is None and item is not None:
-        found = entries.get(entry_key(article))
+    if found is None and item is not None and not any(k.startswith(f"{article}.") for k in entries):
+        found = entries.get(entry_key(article))  # an article mapped as a whole carries all its items
     return [(int(n), float(c)) for n, c in found or []]
 
 
@@ -376,7 +376,7 @@ def build_map(corpus: Corpus) -> dict[str, dict[str, list[list[float]]]]:
             if is_liability(art) and items:
                 # the article's successors are its items' best matches, most items first
                 votes: Counter[int] = Counter()
-                conf: dict[int, float] = {}
+                conf: dict[int, float] = {}  # insertion order = item order, the tie-break
                 for succ in per_item.values():
                     for n, c in succ[:1]:
                         votes[n] += 1
@@ -384,7 +384,7 @@ def build_map(corpus: Corpus) -> dict[str, dict[str, list[list[float]]]]:
                 for n, c in whole[:1]:
                     conf.setdefault(n, c)
                     votes[n] += 0
-                order = sorted(conf, key=lambda n: (-votes[n], -conf[n]))
+                order = sorted(conf, key=lambda n: -votes[n])
                 whole = _monotone([(n, conf[n]) for n in order])
             entries[entry_key(art.number)] = [[n, c] for n, c in whole]
         table[law_name] = entries

@@ -113,11 +113,27 @@ class PenaltyStructure:
         return out
 
     def base_range(self, item: int | None = None, paragraph: int | None = None) -> tuple[float, float] | None:
-        """Widest statutory yuan range for the violation (all conditions), None when no amount is fixed."""
-        fines = [f for f in self.fines(item, paragraph) if f.kind in ("amount",) and f.high is not None]
+        """Statutory yuan range for the violator itself: from the lowest ordinary minimum to the highest
+        maximum including escalations (情节严重的/拒不改正的). Fines on managers (对直接负责的主管人员…) and
+        special-subject clauses (其中，污染物为工业噪声的) are left out. None when no amount is fixed."""
+        fines = [
+            f for f in self.fines(item, paragraph)
+            if f.kind == "amount" and f.high is not None and _principal(f)
+        ]
         if not fines:
             return None
-        return min(f.low or 0 for f in fines), max(f.high or 0 for f in fines)
+        ordinary = [f for f in fines if not f.condition or f.condition.startswith(("有前款", "有本条", "有第"))]
+        low = min((f.low or 0) for f in (ordinary or fines))
+        return low, max(f.high or 0 for f in fines)
+
+
+_SPECIAL = ("其中", "污染物为")
+
+
+def _principal(f: Fine) -> bool:
+    if f.condition and any(w in f.condition for w in _SPECIAL):
+        return False
+    return not f.target or f.target in ("对单位", "对企业事业单位")
 
 
 # --- parsing ---------------------------------------------------------------------------------------
