@@ -54,10 +54,11 @@ _REF = re.compile(
 )
 _NUM_RE = re.compile(_NUM)
 # 法典1107 / 固废法 112: digits right after a law name, not a year, date, amount or measure
-_BARE = re.compile(r"(?<![\d.])\d{1,4}(?![\d.．年月日号时元万千百个%％\-~～吨米])")
+_BARE = re.compile(r"(?<![\d.])\d{1,4}(?![\d.．年月日号时元万千百个%％\-~～吨米A-Za-z{])")
 _TRAILING_LAW = re.compile(r"\s*[（(]\s*([^（）()\s]{1,40}?)\s*[）)]")
 _LIST_GAP = re.compile(r"\s*(?:、|，|,|和|及|以及|或者|或|与|至|到|-|—|～|~)?\s*")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９　", "0123456789 ")  # one char for one char: spans stay valid
+_LAW_KINDS = ("条例", "办法", "通则", "法典", "规定", "解释", "细则", "决定", "意见", "清单", "名录")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LAW_END = set("法例释定则典见录单要函")  # last character of every kind of law name in the corpus
 _CONTEXT_REFS = ("本法", "本条例", "本办法", "本规定", "本细则", "本解释", "本决定", "本法典")
@@ -144,7 +145,7 @@ class LawResolver:
         self._lengths = sorted({len(k) for k in index if len(k) <= 40}, reverse=True)
         self._by_length: dict[int, list[str]] = {}
         for key in index:
-            if len(key) >= 4:  # short aliases are never typo-corrected
+            if len(key) >= 4 and not key.startswith(PRC):  # short aliases are never typo-corrected
                 self._by_length.setdefault(len(key), []).append(key)
         self.fuzzy = lru_cache(maxsize=4096)(self._fuzzy)
 
@@ -180,16 +181,19 @@ class LawResolver:
         best: tuple[int, int] | None = None  # (distance, -length): closest first, then longest
         laws: set[str | None] = set()
         for length in [len(run)] if whole else range(4, min(len(run), 40) + 1):
-            if length < 4:
-                continue
             tail = run[-length:]
-            limit = 1 if length <= 8 else 2
-            keys = [k for n in range(length - limit, length + limit + 1) for k in self._by_length.get(n, ())]
+            name = tail.removeprefix(PRC)  # the prefix is compared exactly, never counted as a match
+            if len(name) < 4:
+                continue
+            limit = 1 if len(name) <= 8 else 2
+            keys = [
+                k for n in range(len(name) - limit, len(name) + limit + 1) for k in self._by_length.get(n, ())
+            ]
             for key, dist, _ in process.extract(
-                tail, keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+                name, keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
             ):
-                if key[0] != tail[0] and key[-1] != tail[-1]:
-                    continue  # both ends changed: another name, not a typo
+                if not _same_kind(key, name):
+                    continue
                 rank = (int(dist), -length)
                 if best is None or rank < best:
                     best, laws = rank, set()
@@ -201,6 +205,14 @@ class LawResolver:
         if len(laws) > 1:
             return Resolution(None, tuple(sorted(laws)), fuzzy=True), -best[1]  # type: ignore[arg-type]
         return Resolution(laws.pop(), fuzzy=True), -best[1]
+
+
+def _same_kind(key: str, name: str) -> bool:
+    """A typo keeps the kind of the name: 民法通则 is not a typo of 民法典, nor 处罚条例 of 处罚法."""
+    if key[-1] != name[-1]:
+        return False
+    kind = next((k for k in _LAW_KINDS if key.endswith(k)), key[-1])
+    return name.endswith(kind) and (key[0] == name[0] or key[-3:] == name[-3:])
 
 
 _resolvers: weakref.WeakKeyDictionary[Corpus, LawResolver] = weakref.WeakKeyDictionary()
@@ -387,6 +399,8 @@ def parse_query(
             pos = max(pos, c.span[1])
         rest.append(norm[pos:])
         extra = _QUERY_NOISE.sub("", "".join(rest))
+        if len({c.law_name or c.law_text for c in citations}) > 1:
+            return None  # 大气法99条对应法典哪条: a question about two laws
         first = citations[0]
         limit = MAX_QUERY_EXTRA if first.law_text else MAX_QUERY_EXTRA_NO_LAW
         if len(extra) > limit or _mentions_law(extra, resolver):

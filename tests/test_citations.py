@@ -193,6 +193,7 @@ def test_unknown_law_is_kept_as_written(resolver):
         "3条措施怎么落实到位",
         "2021年罚款多少",
         "排污许可证 content:大气 AND 99",
+        "原大气法第99条对应法典第1107条吗",
     ],
 )
 def test_not_a_citation(resolver, query):
@@ -268,6 +269,39 @@ def test_no_citation_in_plain_text(resolver):
 def test_unrelated_reference_not_inherited(resolver):
     text = "违反《中华人民共和国大气污染防治法》第十八条的规定，根据第九十九条处罚"
     assert _cites(text, resolver) == [(AIR, 18, None, None), (None, 99, None, None)]
+
+
+def test_typo_inside_sentence(resolver):
+    text = "该公司违反了大汽污染防治法第十八条的规定"
+    (c,) = find_citations(text, resolver)
+    assert (c.law_name, c.article, c.fuzzy) == (AIR, 18, True)
+    assert text[slice(*c.span)] == "大汽污染防治法第十八条"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "《中华人民共和国民法通则》第一百四十六条",  # not a typo of 民法典
+        "《中华人民共和国治安管理处罚条例》第十九条",  # the 条例 that preceded 治安管理处罚法
+        "《中华人民共和国继承法》第三十六条",
+        "《广东省固体废物污染环境防治条例》第十一条第一款",
+    ],
+)
+def test_other_laws_are_not_typos(resolver, text):
+    (c,) = find_citations(text, resolver)
+    assert c.law_name is None and not c.fuzzy and not c.candidates
+
+
+def test_whole_corpus_scan(corpus, resolver):
+    """Every article of every law: nothing raises, and no citation in statute text needs typo correction."""
+    count = 0
+    for law in corpus.laws.values():
+        for article in law.articles.values():
+            for c in find_citations(article.text, resolver, context=law.name):
+                count += 1
+                assert not c.fuzzy, (law.name, article.number, c)
+                assert 1 <= c.article <= 9999
+    assert count > 2000
 
 
 def test_default_resolver_knows_short_names():
