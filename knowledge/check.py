@@ -1,0 +1,192 @@
+"""Check a decision document (处罚决定书 excerpt): citations, repealed laws, fine within range, measures provided.
+
+    findings = check_document(text, corpus)   # [] for a clean document
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge.citations import (  # the one citation finder
+    Citation,
+    check_exists,
+    find_citations,
+    resolver_for,
+)
+from knowledge.cnnum import cn_to_int
+from knowledge.corpus import Corpus
+from knowledge.governing import CODE_DATE, code_item
+from knowledge.mapping import resolve_law_name, successors
+from knowledge.model import CODE_NAME
+from knowledge.penalties import parse_amount, parse_article, yuan_cn
+
+ERROR, WARNING = "错误", "提示"
+
+# User-facing messages (Chinese), in one place for review.
+MSG_REPEALED = "《{law}》已于2026年8月15日被《生态环境法典》废止，违法行为发生于{when}，应引用《生态环境法典》{target}"
+MSG_REPEALED_NO_TARGET = "《{law}》已于2026年8月15日被《生态环境法典》废止，违法行为发生于{when}，请改引法典相应条文（未找到对应条文，请人工核对）"
+MSG_FINE_LOW = "罚款{fine}，低于{cite}法定最低{low}"
+MSG_FINE_HIGH = "罚款{fine}，高于{cite}法定最高{high}"
+MSG_MEASURE = "决定中“{measure}”，{cite}未规定该处罚措施"
+MSG_CODE_BEFORE = "违法行为发生于{when}（法典施行前），引用法典{cite}须说明适用从旧兼从轻（行政处罚法第三十七条）"
+
+
+@dataclass
+class Finding:
+    severity: str  # 错误 | 提示
+    message: str
+    citation: str | None = None  # the article concerned, formatted
+    article_text: str | None = None  # the text at hand, for the officer to compare
+
+
+# --- facts in the document -----------------------------------------------------------------------------
+_DATE = re.compile(r"((?:19|20)\d{2}|[二〇零一九]{4})\s*[年\-./]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月\-./]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
+_VIOLATION_CUES = ("违法", "发现", "检查", "排放", "期间", "实施", "存在", "行为")
+_AMOUNT = r"[0-9０-９.,，]+\s*万?|[一二三四五六七八九十百千万零两〇壹贰叁肆伍陆柒捌玖拾佰仟]+"
+_FINE = re.compile(
+    rf"罚款(?:人民币)?\s*[（(]?(?:大写)?[:：]?\s*({_AMOUNT})\s*元(?!以上|以下)"
+    rf"|处(?:以)?(?:人民币)?\s*({_AMOUNT})\s*元(?:整)?(?:的)?罚款"
+)
+
+
+def _year(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return int("".join(str(cn_to_int(ch) or 0) for ch in text))
+
+
+def violation_date(text: str) -> date | None:
+    """The date of the violation: the first date in a sentence about the conduct, else the first date."""
+    first: date | None = None
+    for sentence in re.split(r"[。；\n]", text):
+        for m in _DATE.finditer(sentence):
+            y, mo, d = _year(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3))
+            try:
+                found = date(y or 0, mo or 0, d or 0)
+            except ValueError:
+                continue
+            first = first or found
+            if any(cue in sentence for cue in _VIOLATION_CUES) and "决定" not in sentence[: m.start()]:
+                return found
+    return first
+
+
+def fine_amount(text: str) -> int | None:
+    """The fine decided: 罚款人民币伍万元整 / 罚款50000元 / 罚款5万元 / 处5万元罚款 → yuan."""
+    for m in _FINE.finditer(text):
+        raw = (m.group(1) or m.group(2) or "").replace("整", "")
+        value = parse_amount(raw.replace(" ", ""))
+        if value:
+            return value
+    return None
+
+
+_DOC_MEASURES: list[tuple[str, str]] = [
+    ("责令停业、关闭", r"责令(?:其)?(?:停业、关闭|停业|关闭)(?!整治)"),
+    ("限制生产、停产整治", r"限制生产|停产整治"),
+    ("吊销许可证", r"吊销[^，；。]{0,10}(?:许可证|证书)"),
+    ("拘留", r"拘留"),
+    ("没收", r"没收"),
+    ("警告", r"警告"),
+]
+
+
+def decided_measures(text: str) -> list[str]:
+    """Measures the decision imposes (in its 决定 part when marked, else the whole text)."""
+    part = text[text.find("决定") :] if "决定" in text else text
+    return [kind for kind, rx in _DOC_MEASURES if re.search(rx, part)]
+
+
+# --- checks --------------------------------------------------------------------------------------------
+def _cite_text(c: Citation) -> str:
+    return c.format(short=True)
+
+
+def _target_text(corpus: Corpus, c: Citation, law: str) -> tuple[str, list[int]]:
+    succ = [n for n, _ in successors(law, c.article, c.item)]
+    if not succ:
+        return "", []
+    old_item = corpus.article(law, c.article)
+    text = old_item.item(c.item).text if old_item and c.item and old_item.item(c.item) else None
+    parts = []
+    for n in succ[:2]:
+        it = code_item(corpus, n, text) if text else None
+        parts.append(f"第{_cn(n)}条" + (f"第{_cn(it)}项" if it else ""))
+    return "、".join(parts), succ
+
+
+def _cn(n: int) -> str:
+    from knowledge.cnnum import int_to_cn
+
+    return int_to_cn(n)
+
+
+def check_document(text: str, corpus: Corpus, when: date | None = None) -> list[Finding]:
+    """Findings for a decision excerpt; `when` overrides the violation date detected in the text."""
+    findings: list[Finding] = []
+    when = when or violation_date(text)
+    fine = fine_amount(text)
+    measures = decided_measures(text)
+    penalty_cites: list[tuple[Citation, str]] = []  # (citation, law name) of articles that set penalties
+    for c in find_citations(text, resolver_for(corpus)):
+        problem = check_exists(c, corpus)
+        if problem:
+            findings.append(Finding(ERROR, problem, _cite_text(c)))
+            continue
+        law = c.law_name or ""
+        art = corpus.article(law, c.article)
+        if art is None:
+            continue
+        old = resolve_law_name(law)
+        if old and when and when >= CODE_DATE:
+            target, succ = _target_text(corpus, c, old)
+            when_cn = f"{when.year}年{when.month}月{when.day}日"
+            msg = (MSG_REPEALED.format(law=art.law_name.removeprefix("中华人民共和国"), when=when_cn, target=target)
+                   if succ else MSG_REPEALED_NO_TARGET.format(law=art.law_name.removeprefix("中华人民共和国"),
+                                                             when=when_cn))
+            findings.append(Finding(ERROR, msg, _cite_text(c), art.text))
+            for n in succ[:1]:  # check the fine against the article that should have been cited
+                penalty_cites.append((Citation(CODE_NAME, None, n), CODE_NAME))
+            continue
+        if parse_article(art).penalties:
+            penalty_cites.append((c, law))
+    findings += _check_penalties(corpus, penalty_cites, fine, measures)
+    return findings
+
+
+def _check_penalties(
+    corpus: Corpus, cites: list[tuple[Citation, str]], fine: int | None, measures: list[str]
+) -> list[Finding]:
+    if not cites:
+        return []
+    structures = []
+    for c, law in cites:
+        art = corpus.article(law, c.article)
+        if art is None:
+            continue
+        s = parse_article(art)
+        para = c.paragraph
+        if c.item and para is None:
+            para = next((i for i, p in enumerate(art.paragraphs, 1) if any(it.number == c.item for it in p.items)), None)
+        structures.append((c, art, s, para))
+    out: list[Finding] = []
+    ranges = [(c, art, r) for c, art, s, para in structures if (r := s.base_range(c.item, para))]
+    if fine is not None and ranges:
+        # the fine is lawful when some cited penalty article allows it
+        if not any(lo <= fine <= hi for _c, _a, (lo, hi) in ranges):
+            c, art, (lo, hi) = ranges[0]
+            cite = c.format(short=True)
+            if fine < lo:
+                msg = MSG_FINE_LOW.format(fine=yuan_cn(fine), cite=cite, low=yuan_cn(lo))
+            else:
+                msg = MSG_FINE_HIGH.format(fine=yuan_cn(fine), cite=cite, high=yuan_cn(hi))
+            out.append(Finding(ERROR, msg, cite, art.text))
+    provided = {m.kind for _c, _a, s, para in structures for m in s.measures(None, None)}
+    for kind in measures:
+        if kind not in provided and structures:
+            c, art, _s, _p = structures[0]
+            out.append(Finding(WARNING, MSG_MEASURE.format(measure=kind, cite=c.format(short=True)),
+                               c.format(short=True), art.text))
+    return out
