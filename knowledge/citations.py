@@ -9,7 +9,8 @@
 Law names resolve, in this order: text inside 《》; the longest known name or alias that ends right before
 the article number (so 民法典 beats 法典, 行政诉讼法 beats 诉讼法); "本法"/"本条例"… to the context law; a
 typo-tolerant match (rapidfuzz, Levenshtein distance 1, or 2 for long names) of the words before the number.
-Short aliases (three characters or fewer) are never fuzzy-matched: 环保法/环评法 differ by one character.
+A typo keeps the kind of name (民法通则 is not 民法典) and names under four characters are never corrected:
+环保法/环评法 differ by one character. A law-less reference in a list (、和及至) inherits the previous law.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ _REF = re.compile(
     rf"(?P<di>第\s*)?(?P<art>{_NUM}(?:\s*、\s*(?:第\s*)?{_NUM})*)\s*条(?!例)"
     rf"(?:\s*(?:第\s*)?(?P<para>{_NUM})\s*款)?"
     rf"(?:\s*(?:第\s*)?[（(]?\s*(?P<item>{_NUM})\s*[）)]?\s*项)?"
-    rf"|(?P<pdi>第\s*)?(?P<spara>{_NUM})\s*款(?:\s*(?:第\s*)?[（(]?\s*(?P<sitem>{_NUM})\s*[）)]?\s*项)?"
-    rf"|(?P<idi>第\s*)?[（(]?\s*(?P<sonly>{_NUM})\s*[）)]?\s*项"
+    rf"|(?:第\s*)?(?P<spara>{_NUM})\s*款(?:\s*(?:第\s*)?[（(]?\s*(?P<sitem>{_NUM})\s*[）)]?\s*项)?"
+    rf"|(?:第\s*)?[（(]?\s*(?P<sonly>{_NUM})\s*[）)]?\s*项"
 )
 _NUM_RE = re.compile(_NUM)
 # 法典1107 / 固废法 112: digits right after a law name, not a year, date, amount or measure
