@@ -103,6 +103,8 @@ class PenaltyStructure:
 
     def applicable(self, item: int | None = None, paragraph: int | None = None) -> list[Penalty]:
         """Penalties that apply to 款 `paragraph` (default: all) / 项 `item` of it."""
+        if item is not None and paragraph is None:  # the 款 that lists this 项
+            paragraph = next((pi for pi, it, _t in self.violations if it == item), None)
         out = []
         for p in self.penalties:
             if paragraph is not None and p.paragraph != paragraph and p.item_paragraph != paragraph:
@@ -146,7 +148,7 @@ _RANGE_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?({_NUM})元以�
 _UPTO_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?处?({_NUM})元以下(?:的)?罚款")
 _FIXED_YUAN = re.compile(rf"处(每[^，；。元]{{1,6}}?|按次)?({_NUM})元(?:的)?罚款")
 _MULTIPLE = re.compile(
-    rf"处?([^，；。处]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入)[^，；。]{{0,12}}?)"
+    rf"((?:并?处)?[^，；。]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入)[^，；。]{{0,12}}?)"
     rf"(?:({_NUM}(?:分之{_NUM})?)倍?以上)?({_NUM}(?:分之{_NUM})?)倍?以下(?:的)?罚款"
 )
 _MULTIPLE_FIXED = re.compile(
@@ -154,7 +156,9 @@ _MULTIPLE_FIXED = re.compile(
 )
 _UNSPECIFIED = re.compile(r"处以罚款|依法处以罚款|并处罚款")
 _DETENTION = re.compile(rf"处(?:({_NUM})日以上)?({_NUM})日以下(?:的)?(?:行政)?拘留")
-_TARGET = re.compile(r"对(个人|单位|其他生产经营者|企业事业单位|[^，；。]{0,30}?(?:人员|所有人|经营人|负责人|维修单位|建设单位|船长))")
+_TARGET = re.compile(
+    r"对(?:其)?(个人|单位|其他生产经营者|企业事业单位|[^，；。]{0,40}?(?:人员|所有人|经营人|管理人|负责人|维修单位|建设单位|船长))"
+)
 _APPROVAL = "报经有批准权的"
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("责令改正", re.compile(r"责令(?:其)?(?:限期)?改正|限期改正|责令(?:其)?限期采取治理措施")),
@@ -182,7 +186,7 @@ _REFERENCE = re.compile(
     r"|依法(?:予以处罚|给予治安管理处罚)|从其规定|按照[^，；。]{0,30}?规定予以处罚|受到罚款处罚"
 )
 # a floor for the base of a multiple: 货值金额不足五万元的，以五万元计算
-_BASE_FLOOR = re.compile(rf"(?:不足{_NUM}元的|以{_NUM}元计算)")
+_BASE_FLOOR = re.compile(rf"(?:不足{_NUM}元的|[以按]{_NUM}元计算)")
 
 
 def _range_text(low: float | None, high: float | None, multiple: bool = False) -> str:
@@ -234,7 +238,7 @@ def _clause_fines(clause: str, target: str | None, condition: str | None) -> tup
     fines: list[Fine] = []
     rest = clause
     for m in _MULTIPLE.finditer(clause):
-        base = re.sub(r"^(?:并)?处?", "", m.group(1)).strip()
+        base = re.sub(r"^.*?(?:并处以?|处以?)", "", m.group(1)).strip()
         fines.append(Fine(_multiple_value(m.group(2)), _multiple_value(m.group(3)), "multiple", base,
                           target=target, condition=condition))
         rest = rest.replace(m.group(0), "", 1)
@@ -353,6 +357,9 @@ def parse_article(article: Article) -> PenaltyStructure:
                         condition = clause
                         continue
                     tm = _TARGET.search(clause)
+                    if tm and clause.startswith("对") and not _MONEYISH.search(clause):
+                        target = clause  # "对法定代表人、…直接责任人员，处十万元…": the target of what follows
+                        continue
                     if tm and ("罚款" in clause or "拘留" in clause):
                         target = tm.group(0)
                     fines, rest = _clause_fines(clause, target, condition)
