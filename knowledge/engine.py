@@ -59,7 +59,9 @@ class KnowledgeBase:
         built = None
         if rebuild or not is_fresh(index_dir, corpus):
             built = build(index_dir, corpus)
-        return cls(corpus, Searcher(corpus, whoosh_index.open_dir(index_dir)), built)
+        kb = cls(corpus, Searcher(corpus, whoosh_index.open_dir(index_dir)), built)
+        kb.search("大气法99条对应法典哪条")  # warm-up: law-name resolver and old→Code map load now, not on a user
+        return kb
 
     def search(self, query: str, limit: int = 10) -> SearchResult:
         """Never raises on user text: a citation answers first, then ranked articles, else a hint."""
