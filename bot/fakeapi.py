@@ -24,6 +24,7 @@ class Call:
     method: str
     params: JSON
     at: float
+    status: int = 200  # an injected failure records its status here
 
 
 class FakeBotAPI:
@@ -46,8 +47,8 @@ class FakeBotAPI:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._cond:
-            self.calls.append(Call(method, params, time.monotonic()))
             failure = self._failures.popleft() if self._failures else None
+            self.calls.append(Call(method, params, time.monotonic(), failure[0] if failure else 200))
             self._cond.notify_all()
         if failure:
             status, retry_after = failure
@@ -129,8 +130,9 @@ class FakeBotAPI:
             return list(self.calls)
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[JSON]:
-        return [c.params for c in list(self.calls)
-                if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+        """Params of the successful calls of `method` (to one chat), in order."""
+        return [c.params for c in list(self.calls) if c.method == method and c.status == 200
+                and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
 
     # --- update builders --------------------------------------------------------------------------
     @staticmethod
