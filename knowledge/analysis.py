@@ -30,7 +30,9 @@ VIOLATION_CUES = ("罚", "怎么处理", "咋处理", "按哪条", "依据", "�
 # ... unless the question is about procedure (deadlines, remedies, steps of a case).
 PROCEDURE_CUES = ("期限", "几天", "几日", "多少天", "多长时间", "多久", "时效", "几年", "复议", "诉讼", "起诉", "听证",
                   "立案", "强制执行", "强执", "移送", "查封", "扣押", "登记保存", "当场", "程序", "停止执行", "名义",
-                  "几个人", "调查取证", "条件", "过了", "适用")
+                  "几个人", "调查取证", "条件", "过了", "适用",
+                  # concept questions ask what a duty or a system is, not how it is punished
+                  "制度", "是什么", "什么意思", "哪些", "什么样", "定义", "是指", "谁来", "备案", "什么情况下")
 
 # Signal tokens: statute text that states a period, sets a fine or defines a term gets a marker token at
 # indexing time, and a question asking "how long / how much / what is" gets the same marker.

@@ -57,6 +57,7 @@ def _successor_hits(corpus: Corpus, law_name: str, article: int, item: int | Non
         hit = _hit(corpus, "中华人民共和国生态环境法典", number, SUCCESSOR_SCORE - rank * 0.01, "successor")
         if hit:
             hit.snippet = f"原《{law.short_name}》第{article}条的继受条文（匹配置信度 {confidence:.2f}）"
+            hit.confidence = confidence
             hits.append(hit)
     return hits
 

@@ -24,6 +24,7 @@ class Hit:
     snippet: str = ""
     paragraph: int | None = None  # 款 / 项 the citation named, if any
     item: int | None = None
+    confidence: float = 1.0  # for successor hits: how sure the old → Code map is
 
 
 @dataclass
@@ -76,7 +77,8 @@ class KnowledgeBase:
             result.notice = texts.EMPTY_QUERY
             return result
         cited = self._cited(query, result)
-        hits = [] if (cited and result.notice) else self.searcher.ranked(query, limit)
+        hits = [] if (cited and result.notice) else self.searcher.ranked(query, max(limit, 30))
+        cited = _order_successors(cited, hits)
         seen = {(h.law.law_id, h.article.number) for h in cited}
         result.hits = (cited + [h for h in hits if (h.law.law_id, h.article.number) not in seen])[:limit]
         if not result.hits and not result.notice:
@@ -89,3 +91,13 @@ class KnowledgeBase:
         from knowledge.citations_glue import cited_hits
 
         return cited_hits(self.corpus, query, result)
+
+
+def _order_successors(cited: list[Hit], ranked: list[Hit]) -> list[Hit]:
+    """Several Code articles may carry one old article; the question's own words decide their order."""
+    successors = [h for h in cited if h.kind == "successor"]
+    if len(successors) < 2:
+        return cited
+    position = {(h.law.law_id, h.article.number): i for i, h in enumerate(ranked)}
+    ordered = iter(sorted(successors, key=lambda h: position.get((h.law.law_id, h.article.number), len(ranked))))
+    return [next(ordered) if h.kind == "successor" else h for h in cited]
