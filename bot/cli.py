@@ -51,6 +51,18 @@ def _eval(args: argparse.Namespace) -> int:
     return eval_command(args)
 
 
+def _map(args: argparse.Namespace) -> int:
+    from knowledge.cli_mapping import map_main
+
+    return map_main(args.rest)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from knowledge.cli_mapping import check_main
+
+    return check_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lawbot", description="执法助手：生态环境执法知识库与 Telegram 机器人")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,10 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=_eval)
+
+    p = sub.add_parser("map", help="原法律条文 → 生态环境法典条文（lawbot map 大气法99条；--batch FILE）", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_map)
+
+    p = sub.add_parser("check", help="处罚决定书核验（lawbot check FILE）", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_check)
     return parser
 
 
+_PASS_THROUGH = {"map": _map, "check": _check}  # these parse their own options
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in _PASS_THROUGH:
+        return _PASS_THROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
