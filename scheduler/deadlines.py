@@ -475,7 +475,7 @@ def _compute_one(rule: Rule, start: date | datetime, cal: WorkCalendar) -> tuple
         basis = "" if rule.counting.holiday_end == "extend" else "（法律未规定，按顺延计算以免过早认定逾期）"
         notes.append(f"期间最后一日 {plain.isoformat()} 不是工作日，顺延至 {due.isoformat()}{basis}。")
     elif rule.counting.holiday_end == "silent" and rule.period.unit != "工作日" and rule.direction == "within":
-        if not cal.is_workday(plain):
+        if cal.covers(plain) and not cal.is_workday(plain):
             notes.append("期间最后一日不是工作日；法律未规定是否顺延，按不顺延提醒（从严）。")
     return due, None, due != plain, notes
 
