@@ -68,6 +68,7 @@ class Measure:
     authority: str | None = None  # 公安机关 for 拘留
     days: tuple[int, int] | None = None
     condition: str | None = None
+    wording: str | None = field(default=None, compare=False)  # the statute's own words, for the summary
 
 
 @dataclass
@@ -163,7 +164,7 @@ _APPROVAL = "报经有批准权的"
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("责令改正", re.compile(r"责令(?:其)?(?:限期)?改正|限期改正|责令(?:其)?限期采取治理措施")),
     ("责令停止违法行为", re.compile(r"责令(?:其)?停止(?:违法行为|建设|生产|使用|施工|作业|排放|销售|进口|开采)")),
-    ("限制生产、停产整治", re.compile(r"限制生产|停产整治|限产")),
+    ("限制生产、停产整治", re.compile(r"(?:限制生产、)?停产整治|限制生产|限产")),
     ("责令停业、关闭", re.compile(r"责令(?:其)?(?:停业、关闭|停业或者关闭|关闭|停业)(?!整治)|予以关闭")),
     ("责令停业整治", re.compile(r"停业整治")),
     ("吊销许可证", re.compile(r"吊销[^，；。]{0,20}?(?:许可证|证书|资质|执照|证件)|暂扣或者吊销")),
@@ -283,7 +284,7 @@ def _clause_measures(clause: str, segment: str, condition: str | None) -> list[M
             continue
         optional = "可以" in body[: m.start()] or body.startswith("可")
         approval = kind == "责令停业、关闭" and _APPROVAL in segment
-        out.append(Measure(kind, optional=optional, approval=approval, condition=condition))
+        out.append(Measure(kind, optional=optional, approval=approval, condition=condition, wording=m.group(0)))
         seen.add(kind)
     return out
 
@@ -409,6 +410,8 @@ def summarize(structure: PenaltyStructure, item: int | None = None, paragraph: i
             text = f"移送公安机关拘留{int_to_cn(lo)}日以上{int_to_cn(hi)}日以下" if lo else f"拘留{int_to_cn(hi)}日以下"
         else:
             text = _MEASURE_TEXT.get(m.kind, m.kind)
+            if m.kind == "限制生产、停产整治" and m.wording:
+                text = f"责令{m.wording}"  # some articles allow only 停产整治; say exactly what this one allows
             if m.approval:
                 text = f"报批{text}"
             if m.optional:
