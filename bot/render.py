@@ -143,7 +143,7 @@ EXTRA_PROVIDERS: list[ExtraProvider] = [
     _successor_lines,  # Code successor of a repealed article (knowledge.mapping)
     _module_lines("knowledge.mapping"),
     _penalty_lines,
-    _module_lines("knowledge.exemptions"),  # 免罚清单 items citing this article
+    _module_lines("bot.card_extras"),  # 免罚清单 items and a typical case citing this article
 ]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 COMMANDS = [
     ("start", "开始 / 注册"),
     ("law", "查条文，如 /law 大气法99条"),
+    ("exempt", "免罚清单：能不能不予处罚，如 /exempt 危废标识没贴 首次"),
+    ("cases", "典型案例：/cases 关键词、标签或地区"),
     ("help", "使用说明"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
@@ -36,6 +38,8 @@ HELP = (
     "• 引用条文：大气法99条、《大气污染防治法》第九十九条第二项、法典第1107条\n"
     "• 描述情形：危废没贴标签怎么罚、听证几天内申请\n"
     "• 结果下方按钮：更多结果 / 全文 / 相关条文\n"
+    "• /exempt 描述情形：查免罚清单，逐项确认能否不予处罚\n"
+    "• /cases 关键词、标签或地区：典型案例\n"
     "• 在其他聊天中输入 @{bot} 大气法99 可直接转发条文"
 )
 
@@ -73,6 +77,7 @@ NOTE = "⚠️ 说明：{note}"
 PENALTY_LINE = "💰 罚则：{text}"
 SUCCESSOR_LINE = "➡️ 法典对应：{text}"
 EXEMPTION_LINE = "🟢 免罚清单：{text}"
+CASE_LINE = "📂 典型案例：{text}（/cases 查看更多）"
 PAGE = "第 {n}/{total} 条结果"
 TRUNCATED = "……（条文较长，已截取前部分，点“全文”查看完整内容）"
 FULL_TEXT_PART = "（{i}/{n}）"
@@ -91,6 +96,31 @@ BUTTON_RELATED = "相关条文"
 
 INLINE_REGISTER = "先注册才能使用"
 INLINE_EMPTY = "没有找到，试试：大气法99"
+
+# --- /exempt (免罚清单) and /cases (典型案例) ------------------------------------------------------------
+EXEMPT_ASK = (
+    "请用一句话描述违法情形，我来查免罚清单，例如：\n"
+    "• 危废标识没贴，首次被查\n• 在线监测掉线没报告\n• 堆场没苫盖起尘\n"
+    "直接发送描述即可，或点下方示例。"
+)
+EXEMPT_EXAMPLES = ["危废标识没贴 首次", "在线监测掉线", "堆场没苫盖起尘"]
+EXEMPT_RESULTS = "<b>可能适用的免罚清单项</b>（{query}）：\n选中后逐项确认条件，得出能否不予处罚。"
+EXEMPT_NONE = "免罚清单里没有找到与“{query}”相符的条目。可以换个说法，例如：危废标识没贴 首次。"
+EXEMPT_PICK = "选择此项 {n}"
+EXEMPT_EXPIRED = "这一步已过期，请重新发送 /exempt。"
+EXEMPT_CANCELLED = "已取消。需要时再发送 /exempt。"
+BUTTON_YES = "是"
+BUTTON_NO = "否"
+BUTTON_BACK = "上一步"
+BUTTON_CANCEL = "取消"
+BUTTON_ITEM = "清单原文"
+
+CASES_TAGS = "<b>典型案例</b>（共 {n} 件）\n点标签查看，或发送 /cases 关键词、标签或地区，例如 /cases 危废、/cases 珠海。"
+CASES_TITLE = "<b>典型案例：{query}</b>（{n} 件）"
+CASES_NONE = "没有找到与“{query}”相关的典型案例。发送 /cases 查看全部标签。"
+CASES_GONE = "找不到这个案例，可能案例库已更新。"
+CASES_PAGE = "第 {page}/{pages} 页"
+CASE_OPEN = "{n}. {title}"
 
 # --- limits and faults ---------------------------------------------------------------------------------
 RATE_LIMITED = "您发送得太快了，请稍等一分钟再试。"
