@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import ask, cases, errors, exemptions, guard, inline, start
+from handlers import ask, cases, errors, exemptions, guard, inline, reminders, start
 
 
 def register_all(app: Application) -> None:
     guard.register(app)  # group -1: rate limit before anything else
     start.register(app)
+    reminders.register(app)  # before ask: “提醒我…” is a reminder, not a question
     exemptions.register(app)  # before ask: the description after a bare /exempt is not a question
     cases.register(app)
     ask.register(app)

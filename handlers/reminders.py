@@ -1,0 +1,106 @@
+"""Personal reminders: /remind 时间 内容, “提醒我…” messages, /reminders, /unremind 编号; and the sweep job
+that delivers them (scheduler/reminders.py holds the storage and delivery rules)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.context import KEY
+from bot.render import esc
+from handlers.common import Context, member_or_prompt, send
+from scheduler import texts
+from scheduler.remind_parse import HELP, ParsedReminder, parse_reminder
+from scheduler.reminders import MAX_PENDING_PER_USER, ReminderService, TooManyReminders, format_when, sweep
+
+log = logging.getLogger(__name__)
+
+SERVICE_KEY = "reminders"
+SWEEP_INTERVAL = 10.0  # seconds; a reminder is delivered at most this late while the bot runs
+
+
+def reminder_service(context: Context) -> ReminderService:
+    return context.application.bot_data[SERVICE_KEY]
+
+
+def _body(update: Update) -> str:
+    """The message text after the command (keeps the officer's spacing, unlike context.args)."""
+    text = update.effective_message.text or ""
+    return text.split(maxsplit=1)[1] if text.startswith("/") and len(text.split(maxsplit=1)) > 1 else text
+
+
+async def remind(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    text = _body(update)
+    if text.startswith("/"):  # “/remind” alone
+        await send(update, esc(texts.REMIND_USAGE + HELP))
+        return
+    parsed = parse_reminder(text, datetime.now(UTC))
+    if not isinstance(parsed, ParsedReminder):
+        await send(update, esc(parsed.message))
+        return
+    try:
+        r = await reminder_service(context).create(member.id, update.effective_chat.id, parsed)
+    except TooManyReminders:
+        await send(update, texts.REMIND_TOO_MANY.format(n=MAX_PENDING_PER_USER))
+        return
+    values = dict(when=format_when(r.due_at), text=esc(r.text), id=r.id)
+    if r.recurrence:
+        await send(update, texts.REMIND_CREATED_RECURRING.format(rule=esc(r.recurrence.describe()), **values))
+    else:
+        await send(update, texts.REMIND_CREATED.format(**values))
+
+
+async def list_reminders(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    items = await reminder_service(context).pending(member.id)
+    if not items:
+        await send(update, texts.REMINDERS_EMPTY)
+        return
+    lines = [texts.REMINDERS_TITLE]
+    for r in items:
+        rule = f"（{esc(r.recurrence.describe())}）" if r.recurrence else ""
+        lines.append(texts.REMINDERS_LINE.format(id=r.id, when=format_when(r.due_at), rule=rule, text=esc(r.text)))
+    await send(update, "\n".join(lines)[:4000])
+
+
+async def unremind(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    arg = (context.args or [""])[0].lstrip("#")
+    if not arg.isdigit():
+        await send(update, texts.UNREMIND_USAGE)
+        return
+    done = await reminder_service(context).cancel(member.id, int(arg))
+    await send(update, (texts.UNREMIND_DONE if done else texts.UNREMIND_NOT_FOUND).format(id=int(arg)))
+
+
+async def sweep_job(context: Context) -> None:
+    try:
+        result = await sweep(context.bot, reminder_service(context))
+    except Exception:  # the next run tries again; nothing was marked sent that was not delivered
+        log.exception("reminder sweep failed")
+        return
+    if result.sent or result.retried or result.failed:
+        log.info("reminders: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
+
+
+def register(app: Application) -> None:
+    """Register before the free-text question handler, so “提醒我…” is not taken for a question."""
+    app.bot_data[SERVICE_KEY] = ReminderService(app.bot_data[KEY].db)
+    app.add_handler(CommandHandler("remind", remind))
+    app.add_handler(CommandHandler("reminders", list_reminders))
+    app.add_handler(CommandHandler("unremind", unremind))
+    app.add_handler(MessageHandler(
+        filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.Regex(r"^\s*提醒我"), remind
+    ))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL, first=1.0, name="reminder-sweep")

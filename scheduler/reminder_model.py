@@ -1,0 +1,45 @@
+"""The reminders table. Lives beside the scheduler code but on the bot's declarative Base, so the
+bot's Alembic environment sees it; the table is created by migration 0002_reminders."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.models import Base, utcnow
+
+
+class ReminderState(enum.StrEnum):
+    pending = "pending"  # waiting for due_at (or for next_attempt_at after a failed send)
+    sending = "sending"  # claimed by a sweep; Telegram has not confirmed yet
+    sent = "sent"  # one-off reminder delivered (recurring ones go back to pending with the next due_at)
+    cancelled = "cancelled"
+    failed = "failed"  # Telegram refused for good (blocked bot, chat gone) or too many attempts
+
+
+class Reminder(Base):
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20), default="personal")  # personal | case | org
+    due_at: Mapped[datetime]  # UTC; for recurring reminders the next occurrence
+    recurrence: Mapped[str | None] = mapped_column(String(40))  # Recurrence.to_spec()
+    state: Mapped[ReminderState] = mapped_column(
+        Enum(ReminderState, native_enum=False, length=12), default=ReminderState.pending
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]  # back-off after a transient failure
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # of the last delivered message
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

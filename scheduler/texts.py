@@ -1,0 +1,20 @@
+"""Chinese sentences of the reminder feature, in one place for review. HTML: callers escape values."""
+
+from __future__ import annotations
+
+REMIND_USAGE = "用法：/remind 时间 内容\n"
+REMIND_CREATED = "好的，将在 {when} 提醒您：{text}\n编号 {id}。发送 /reminders 查看，/unremind {id} 取消。"
+REMIND_CREATED_RECURRING = (
+    "好的，{rule} 提醒您：{text}\n首次：{when}\n编号 {id}。发送 /reminders 查看，/unremind {id} 取消。"
+)
+REMIND_TOO_MANY = "您的待发提醒已达上限（{n} 条），请先用 /unremind 编号 取消一些。"
+REMINDERS_TITLE = "<b>待发提醒</b>"
+REMINDERS_LINE = "{id}. {when}{rule} {text}"
+REMINDERS_EMPTY = "没有待发的提醒。设置：/remind 明天上午9点 报送简报"
+UNREMIND_USAGE = "用法：/unremind 编号（发送 /reminders 查看编号）"
+UNREMIND_DONE = "已取消提醒 {id}。"
+UNREMIND_NOT_FOUND = "找不到可取消的提醒 {id}（可能已发送或不是您的提醒）。"
+
+REMINDER_MESSAGE = "⏰ 提醒：{text}"
+REMINDER_LATE = "（原定 {when}，系统暂停后延迟送达）"
+REMINDER_REPEATS = "🔁 {rule}"
