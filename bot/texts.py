@@ -8,6 +8,8 @@ COMMANDS = [
     ("law", "查条文，如 /law 大气法99条"),
     ("exempt", "免罚清单：能不能不予处罚，如 /exempt 危废标识没贴 首次"),
     ("cases", "典型案例：/cases 关键词、标签或地区"),
+    ("remind", "设置提醒，如 /remind 明天上午9点 报送简报"),
+    ("reminders", "我的提醒（/unremind 编号 取消）"),
     ("help", "使用说明"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
