@@ -82,10 +82,15 @@ async def test_expired_invite(setup):
 async def test_two_people_racing_for_one_code(setup):
     users, _units, _zd, dadui, _ = setup
     invite = await users.issue_invite(ADMIN, dadui.id)
-    results = await asyncio.gather(
-        users.redeem(invite.code, 601, "甲"), users.redeem(invite.code, 602, "乙"), return_exceptions=True
-    )
-    assert sum(not isinstance(r, Exception) for r in results) == 1
+    results = await asyncio.gather(*(users.redeem(invite.code, 600 + i, "队员") for i in range(5)),
+                                   return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["InviteUsed"] * 4 + ["Member"]
+
+
+async def test_admin_first_messages_at_once(db):
+    users = UserService(db, {ADMIN})
+    members = await asyncio.gather(*(users.identify(ADMIN, "局管理员") for _ in range(5)))
+    assert {m.role for m in members} == {Role.admin}
 
 
 async def test_unit_admin_invites_only_officers_of_own_subtree(setup):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
@@ -81,13 +82,16 @@ class UserService:
         member = await self.get(user_id)
         if member is not None or user_id not in self.admin_ids:
             return member
-        async with self.db.session() as s:
-            if (user := await s.get(User, user_id)) is None:
-                user = User(id=user_id, name=name, role=Role.admin)
-                s.add(user)
-                audit.record(s, user_id, "user.register", via="admin_ids", name=name)
-                await s.flush()
-            return _member(user)
+        try:
+            async with self.db.session() as s:
+                if (user := await s.get(User, user_id)) is None:
+                    user = User(id=user_id, name=name, role=Role.admin)
+                    s.add(user)
+                    audit.record(s, user_id, "user.register", via="admin_ids", name=name)
+                    await s.flush()
+                return _member(user)
+        except IntegrityError:  # two first messages at once: the other one registered them
+            return await self.get(user_id)
 
     async def redeem(self, code: str, user_id: int, name: str, now: datetime | None = None) -> Member:
         now = now or datetime.now(UTC)
