@@ -77,7 +77,8 @@ class KnowledgeBase:
             result.notice = texts.EMPTY_QUERY
             return result
         cited = self._cited(query, result)
-        hits = [] if (cited and result.notice) else self.searcher.ranked(query, max(limit, 30))
+        # a cited article that does not exist gets its notice only: ranked guesses after "没有第二千条" mislead
+        hits = [] if result.notice else self.searcher.ranked(query, max(limit, 30))
         cited = _order_successors(cited, hits)
         seen = {(h.law.law_id, h.article.number) for h in cited}
         result.hits = (cited + [h for h in hits if (h.law.law_id, h.article.number) not in seen])[:limit]

@@ -10,7 +10,8 @@ from knowledge.cleanup import clean_lines, structure
 from knowledge.cnnum import cn_to_int
 from knowledge.model import Article, Law
 
-_ARTICLE = re.compile(r"^第([一二三四五六七八九十百千零〇两]+)条(?:\s*【([^】]{1,30})】)?\s*")
+# "第一条 …" (a space, 【label】 or the line end after 条); "第九十九条规定：…" quoting another law is not an article
+_ARTICLE = re.compile(r"^第([一二三四五六七八九十百千零〇两]+)条(?=\s|【|$)(?:\s*【([^】]{1,30})】)?\s*")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _FILENAME_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 _ISSUER = re.compile(r"^发布机关[：:]\s*(.+)$")
@@ -38,7 +39,7 @@ def _dates(info: list[str], path: Path) -> tuple[str | None, str | None, list[st
         matches = list(_DATE.finditer(line))
         for m, nxt in zip(matches, matches[1:] + [None]):
             date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-            after = line[m.end(): nxt.start() if nxt else m.end() + 40]
+            after = line[m.end(): nxt.start() if nxt else len(line)]  # one info line is one event
             if "施行" in after:
                 effective = effective or date
             elif any(w in after for w in ("公布", "发布", "通过", "修正", "修订", "印发")):
@@ -77,7 +78,7 @@ def parse_markdown(path: Path, folder: str | None = None) -> Law | None:
         issuer=issuer,
         publish_date=publish,
         effective_date=effective,
-        version_date=publish,
+        version_date=file_date.group(1) if (file_date := _FILENAME_DATE.search(path.stem)) else publish,
         source=str(path),
         parse_notes=notes,
     )
