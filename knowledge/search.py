@@ -21,7 +21,7 @@ from knowledge.model import CODE_NAME, Article, Law
 MAX_QUERY_CHARS = 300  # officers type short questions; longer input is cut, never rejected
 # National law first; subordinate documents repeat its rules in more words and would otherwise crowd it out.
 LEVEL_WEIGHT = {"法律": 1.0, "行政法规": 0.75, "部门规章": 0.7, "司法解释": 0.75, "规范性文件": 0.5, "地方性法规": 0.6}
-CODE_WEIGHT = 1.15  # the Code is where an officer's answer usually lies since 2026-08-15
+CODE_WEIGHT = 1.5  # since 2026-08-15 the Code carries the rule; regulations and old laws repeat it in more words
 REPEALED_WEIGHT = 0.7
 PENALTY_WEIGHT = 2.5
 _FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
