@@ -78,7 +78,9 @@ class KnowledgeBase:
             return result
         cited = self._cited(query, result)
         # a cited article that does not exist gets its notice only: ranked guesses after "没有第二千条" mislead
-        hits = [] if result.notice else self.searcher.ranked(query, max(limit, 30))
+        # a deeper ranking is only needed to order several Code successors by the question's words
+        depth = max(limit, 30) if sum(h.kind == "successor" for h in cited) > 1 else limit
+        hits = [] if result.notice else self.searcher.ranked(query, depth)
         cited = _order_successors(cited, hits)
         seen = {(h.law.law_id, h.article.number) for h in cited}
         result.hits = (cited + [h for h in hits if (h.law.law_id, h.article.number) not in seen])[:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -34,8 +35,6 @@ def article_key(law_id: str, number: int) -> str:
 
 def _analysis_fingerprint() -> str:
     parts = [data_file(n).read_text(encoding="utf-8") for n in ("domain_words.txt", "synonyms.yaml")]
-    import hashlib
-
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:12]
 
 
