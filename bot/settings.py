@@ -31,6 +31,24 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_port: int = 8443
     rate_limit_per_minute: int = 20
+    # deadline reminders: days before a case deadline (0 = the day), at this local hour
+    case_reminder_days: str = "3,1,0"
+    reminder_hour: int = 9
+
+    @field_validator("case_reminder_days")
+    @classmethod
+    def _offsets_valid(cls, value: str) -> str:
+        days = [p.strip() for p in value.replace("，", ",").split(",") if p.strip()]
+        if not days or not all(d.isdigit() and int(d) <= 60 for d in days):
+            raise ValueError("LAWBOT_CASE_REMINDER_DAYS: 用逗号分隔的提前天数，如 3,1,0")
+        return ",".join(days)
+
+    @field_validator("reminder_hour")
+    @classmethod
+    def _hour_valid(cls, value: int) -> int:
+        if not 0 <= value <= 23:
+            raise ValueError("LAWBOT_REMINDER_HOUR: 0–23")
+        return value
 
     @field_validator("token", "db_url", "telegram_base_url", "webhook_url", mode="before")
     @classmethod
@@ -40,6 +58,10 @@ class Settings(BaseSettings):
     @property
     def admin_id_set(self) -> set[int]:
         return {int(x) for x in self.admin_ids.replace(" ", "").split(",") if x.strip().lstrip("-").isdigit()}
+
+    @property
+    def case_reminder_offsets(self) -> tuple[int, ...]:
+        return tuple(sorted({int(d) for d in self.case_reminder_days.split(",")}, reverse=True))
 
     @property
     def corpus_dir_list(self) -> list[Path]:

@@ -10,6 +10,8 @@ COMMANDS = [
     ("cases", "典型案例：/cases 关键词、标签或地区"),
     ("remind", "设置提醒，如 /remind 明天上午9点 报送简报"),
     ("reminders", "我的提醒（/unremind 编号 取消）"),
+    ("newcase", "登记案件，跟踪办案期限"),
+    ("mycases", "我的在办案件（按最近期限排序）"),
     ("help", "使用说明"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
@@ -17,6 +19,7 @@ ADMIN_COMMANDS = COMMANDS + [
     ("units", "单位列表"),
     ("addunit", "新增单位：/addunit 名称 [上级单位]"),
     ("promote", "设为单位管理员：/promote 用户ID"),
+    ("orgdates", "本单位报送日期：查看和调整"),
 ]
 
 # --- registration ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import ask, cases, errors, exemptions, guard, inline, reminders, start
+from handlers import ask, cases, casetracker, errors, exemptions, guard, inline, orgdates, reminders, start
 
 
 def register_all(app: Application) -> None:
@@ -13,6 +13,8 @@ def register_all(app: Application) -> None:
     reminders.register(app)  # before ask: “提醒我…” is a reminder, not a question
     exemptions.register(app)  # before ask: the description after a bare /exempt is not a question
     cases.register(app)
+    casetracker.register(app)  # before ask: dates typed for a case event are not questions
+    orgdates.register(app)
     ask.register(app)
     inline.register(app)
     # later features register here, before the fallbacks

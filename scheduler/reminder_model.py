@@ -1,15 +1,16 @@
 """The reminders table. Lives beside the scheduler code but on the bot's declarative Base, so the
-bot's Alembic environment sees it; the table is created by migration 0002_reminders."""
+bot's Alembic environment sees it; the table is created by migration 0002_reminders (case_id, dedupe_key, possibly_sent: 0003_cases)."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, utcnow
+from scheduler import case_model  # noqa: F401  (the cases table that reminders.case_id refers to)
 
 
 class ReminderState(enum.StrEnum):
@@ -28,7 +29,11 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(20), default="personal")  # personal | case | org
+    kind: Mapped[str] = mapped_column(String(20), default="personal")  # personal | case | escalation | org
+    # Case and organisational reminders are planned from data; the key makes re-planning idempotent
+    # (one row per case/rule/due day/offset/recipient), so a crash while planning never doubles a nudge.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     due_at: Mapped[datetime]  # UTC; for recurring reminders the next occurrence
     recurrence: Mapped[str | None] = mapped_column(String(40))  # Recurrence.to_spec()
     state: Mapped[ReminderState] = mapped_column(
@@ -42,4 +47,6 @@ class Reminder(Base):
     last_sent_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)  # of the last delivered message
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # Re-sent after a crash that may have come after Telegram accepted it: the message says so.
+    possibly_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ import asyncio
 
 from alembic import context
 
+import scheduler.reminder_model  # noqa: F401  (feature tables outside bot/storage register on Base)
 from bot.storage.models import Base
 
 config = context.config

@@ -1,0 +1,88 @@
+"""Reminders planned from data (case deadlines, organisational dates) rather than typed by an officer.
+
+A planner computes the whole set of reminders a case or a unit should have; `sync_planned` makes the
+reminders table agree with it inside the caller's transaction:
+- each planned reminder has a `key` (e.g. ``case:12:cf_decision:2026-12-01:d3:900``); a key already in
+  the table is left alone (it may be sent already), so planning twice, or after a crash, never doubles
+  a nudge;
+- pending rows in the planner's scope whose key is no longer planned are cancelled (the event was
+  recorded, the date changed, the item was switched off).
+Delivery is the ordinary reminder sweep (scheduler/reminders.py): claim, send, mark after Telegram
+accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.reminder_model import Reminder, ReminderState
+
+KINDS = ("case", "escalation", "org")
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    key: str  # unique; ≤160 characters
+    user_id: int  # recipient (registered user)
+    chat_id: int
+    due_at: datetime  # aware
+    text: str  # plain text body, escaped when rendered
+    kind: str  # case | escalation | org
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int
+    cancelled: int
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+async def sync_planned(
+    session: AsyncSession,
+    planned: Iterable[PlannedReminder],
+    *,
+    scope_prefix: str,
+    cancel_from: datetime | None = None,
+) -> SyncResult:
+    """Insert planned reminders whose key is new; cancel pending ones under `scope_prefix` not planned
+    any more (only those due at or after `cancel_from`, when given: a planner that looks ahead from
+    today must not cancel what fell due while the bot was down)."""
+    planned = list(planned)
+    for p in planned:
+        if not p.key.startswith(scope_prefix) or p.kind not in KINDS or len(p.key) > 160:
+            raise ValueError(f"planned reminder outside its scope or malformed: {p.key!r}")
+    keys = {p.key for p in planned}
+    existing = set(await session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.in_(keys)))) if keys else set()
+    added = 0
+    for p in planned:
+        if p.key in existing:
+            continue
+        existing.add(p.key)
+        session.add(Reminder(
+            user_id=p.user_id, chat_id=p.chat_id, text=p.text[:500], kind=p.kind, case_id=p.case_id,
+            dedupe_key=p.key, due_at=_utc(p.due_at), state=ReminderState.pending, attempts=0, sent_count=0,
+            possibly_sent=False,
+        ))
+        added += 1
+    stale = (
+        update(Reminder)
+        .where(Reminder.dedupe_key.startswith(scope_prefix, autoescape=True), Reminder.state == ReminderState.pending)
+        .values(state=ReminderState.cancelled)
+        .execution_options(synchronize_session=False)
+    )
+    if keys:
+        stale = stale.where(Reminder.dedupe_key.not_in(keys))
+    if cancel_from is not None:
+        stale = stale.where(Reminder.due_at >= _utc(cancel_from))
+    cancelled = (await session.execute(stale)).rowcount or 0
+    await session.flush()
+    return SyncResult(added, cancelled)
