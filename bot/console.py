@@ -48,33 +48,55 @@ def format_call(call: Call) -> tuple[str, list[tuple[str, str]]]:
     return "", []
 
 
+class _Printer:
+    """Writes every outgoing call once, in order: replies to typed lines and messages from jobs (reminders)."""
+
+    def __init__(self, api: FakeBotAPI, stdout: TextIO):
+        self.api, self.stdout, self.printed = api, stdout, 0
+        self.last_message: dict | None = None  # the latest message with buttons: typing a label presses it
+
+    def flush(self) -> None:
+        for call in self.api.calls[self.printed:]:
+            text, buttons = format_call(call)
+            if text:
+                self.stdout.write(text + "\n\n")
+            if buttons and call.method in ("sendMessage", "editMessageText"):
+                self.last_message = _stored(self.api, call) or self.last_message
+        self.printed = len(self.api.calls)
+        self.stdout.flush()
+
+    async def watch(self, every: float = 0.5) -> None:
+        while True:
+            await asyncio.sleep(every)
+            self.flush()
+
+
 async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     api = FakeBotAPI()
     app = build_application(console_settings(settings), request=LocalRequest(api))
     await app.initialize()
     await startup(app)
+    await app.start()  # the job queue too: reminders set in the console fire while it is open
     user = api.user(CONSOLE_USER_ID, CONSOLE_USER_NAME)
-    last_message: dict | None = None
+    printer = _Printer(api, stdout)
+    printer.flush()
+    watcher = asyncio.create_task(printer.watch())
     try:
-        for raw in stdin:
+        while raw := await asyncio.to_thread(stdin.readline):  # "" at end of input
             line = raw.strip()
             if not line:
                 continue
-            data = api.button(last_message, line.strip("[]")) if last_message else None
+            last = printer.last_message
+            data = api.button(last, line.strip("[]")) if last else None
             if data is not None and line.strip("[]"):
-                update = api.callback_update(user, last_message, data)
+                update = api.callback_update(user, last, data)
             else:
                 update = api.message_update(user, line)
-            start = len(api.calls)
             await app.process_update(Update.de_json(api.queue(update), app.bot))
-            for call in api.calls[start:]:
-                text, buttons = format_call(call)
-                if text:
-                    stdout.write(text + "\n\n")
-                if buttons and call.method in ("sendMessage", "editMessageText"):
-                    last_message = _stored(api, call) or last_message
-            stdout.flush()
+            printer.flush()
     finally:
+        watcher.cancel()
+        await app.stop()
         await app.shutdown()
         await app.bot_data["services"].db.dispose()
     return 0
