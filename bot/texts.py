@@ -72,6 +72,10 @@ ERRORS = {
     "unit_not_found": "找不到单位“{name}”。发送 /units 查看单位列表。",
     "unit_exists": "单位“{name}”已存在。",
     "user_not_found": "找不到该用户，请确认对方已注册。",
+    "case_not_found": "找不到案件 #{id}（或您无权查看）。请核对案件编号。",
+    "case_closed": "案件 #{id} 已结案，不能再修改。如需继续办理，请先重新打开案件。",
+    "bad_event_date": "日期有误：{reason}",
+    "bad_case_input": "{reason}",
     "error": "操作未能完成，请稍后再试。",
 }
 
