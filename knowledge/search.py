@@ -23,6 +23,12 @@ MAX_QUERY_CHARS = 300  # officers type short questions; longer input is cut, nev
 LEVEL_WEIGHT = {"法律": 1.0, "行政法规": 0.75, "部门规章": 0.7, "司法解释": 0.75, "规范性文件": 0.5, "地方性法规": 0.6}
 CODE_WEIGHT = 1.5  # since 2026-08-15 the Code carries the rule; regulations and old laws repeat it in more words
 REPEALED_WEIGHT = 0.7
+# The procedure laws every enforcement case runs on. Procedure questions ("几天内申请听证", "多久作出决定")
+# share their words with permit, police and rule-making texts; for this bot's officers these four answer.
+PROCEDURE_LAWS = frozenset(
+    "中华人民共和国" + n for n in ("行政处罚法", "行政强制法", "行政复议法", "行政诉讼法")
+)
+PROCEDURE_LAW_WEIGHT = 1.4
 PENALTY_WEIGHT = 2.5
 _FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
 _FINE = re.compile(r"处[^。；]{0,40}罚款|罚款[^。；]{0,10}元|没收|吊销|责令停业|拘留")
@@ -60,6 +66,8 @@ class Searcher:
             prior = LEVEL_WEIGHT.get(law.level, 0.8) * (1.0 if law.is_current else REPEALED_WEIGHT)
             if law.name == CODE_NAME:
                 prior *= CODE_WEIGHT
+            elif law.name in PROCEDURE_LAWS:
+                prior *= PROCEDURE_LAW_WEIGHT
             docs_by_key[article_key(law.law_id, article.number)] = _Doc(law, article, prior, is_liability(article))
         with index.reader() as reader:
             self._docs: list[_Doc | None] = [
