@@ -36,8 +36,9 @@ PROCEDURE_CUES = ("期限", "几天", "几日", "多少天", "多长时间", "�
 
 # Signal tokens: statute text that states a period, sets a fine or defines a term gets a marker token at
 # indexing time, and a question asking "how long / how much / what is" gets the same marker.
+PERIOD_PATTERN = re.compile(r"[零一二三四五六七八九十百两\d]+(?:个)?(?:日|天|工作日|个月|年)(?:内|以内|之内|之日|后|以上)")
 _SIGNALS = (
-    ("sigperiod", re.compile(r"[零一二三四五六七八九十百两\d]+(?:个)?(?:日|天|工作日|个月|年)(?:内|以内|之内|之日|后|以上)"),
+    ("sigperiod", PERIOD_PATTERN,
      ("几天", "几日", "多少天", "多少日", "多长时间", "多久", "期限", "几个月", "时限", "时效", "几年", "最长", "多长")),
     ("sigfine", re.compile(r"处[^。；]{0,30}?罚款|罚款[^。；]{0,6}元"),
      ("罚多少", "罚款多少", "罚款标准", "罚款数额", "多少钱", "能罚", "罚款幅度", "怎么罚", "罚款", "出罚", "罚则")),
@@ -77,6 +78,11 @@ def words(text: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     return words(text) + [name for name, pattern, _ in _SIGNALS if pattern.search(text)]
+
+
+def states_period(text: str) -> bool:
+    """The statute text sets a period (X日内, 六个月内 …)."""
+    return bool(PERIOD_PATTERN.search(text))
 
 
 def query_tokens(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from knowledge.analysis import expand, is_penalty_question, query_tokens
+from knowledge.analysis import expand, is_penalty_question, query_tokens, states_period
 from knowledge.corpus import Corpus
 from knowledge.engine import Hit
 from knowledge.index import article_key
@@ -30,6 +30,9 @@ PROCEDURE_LAWS = frozenset(
 )
 PROCEDURE_LAW_WEIGHT = 1.4
 PENALTY_WEIGHT = 2.5
+# "几天内 / 多久" questions want the article that states the period, not its neighbours that name the
+# same procedure (dev: any weight 1.2–1.7 gives the same ranking; procedure MRR 0.737 → 0.772).
+PERIOD_WEIGHT = 1.3
 _FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
 _FINE = re.compile(r"处[^。；]{0,40}罚款|罚款[^。；]{0,10}元|没收|吊销|责令停业|拘留")
 
@@ -46,6 +49,7 @@ class _Doc:
     article: Article
     prior: float  # query-independent weight
     liability: bool
+    period: bool  # states a period
 
 
 class Searcher:
@@ -68,7 +72,9 @@ class Searcher:
                 prior *= CODE_WEIGHT
             elif law.name in PROCEDURE_LAWS:
                 prior *= PROCEDURE_LAW_WEIGHT
-            docs_by_key[article_key(law.law_id, article.number)] = _Doc(law, article, prior, is_liability(article))
+            docs_by_key[article_key(law.law_id, article.number)] = _Doc(
+                law, article, prior, is_liability(article), states_period(article.text)
+            )
         with index.reader() as reader:
             self._docs: list[_Doc | None] = [
                 docs_by_key.get(fields.get("key", "")) for _, fields in reader.iter_docs()
@@ -101,7 +107,8 @@ class Searcher:
 
     def ranked(self, query: str, limit: int = 10) -> list[Hit]:
         query = query[:MAX_QUERY_CHARS]
-        terms = expand(query_tokens(query))
+        tokens = query_tokens(query)
+        terms = expand(tokens)
         if not terms:
             return []
         scores: dict[int, float] = {}
@@ -112,6 +119,7 @@ class Searcher:
             for doc, w in zip(*postings):
                 scores[doc] = scores.get(doc, 0.0) + weight * w
         penalty = is_penalty_question(query)
+        period = "sigperiod" in tokens
         scored: list[tuple[float, _Doc]] = []
         for doc_id, base in scores.items():
             doc = self._docs[doc_id]
@@ -120,6 +128,8 @@ class Searcher:
             score = base * doc.prior
             if penalty and doc.liability:
                 score *= PENALTY_WEIGHT
+            if period and doc.period:
+                score *= PERIOD_WEIGHT
             scored.append((score, doc))
         best = heapq.nlargest(limit, scored, key=lambda pair: pair[0])
         return [Hit(d.law, d.article, round(s, 4), snippet=snippet(d.article, terms)) for s, d in best]
