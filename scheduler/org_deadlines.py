@@ -19,6 +19,7 @@ import yaml
 from scheduler.calendar import CalendarRangeError, WorkCalendar, default_calendar
 
 ON_HOLIDAY = ("keep", "previous_workday", "next_workday")
+NOTIFY = ("unit_admins", "members")  # who is reminded: the unit's admins (内勤) or everyone in the unit
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class OrgItem:
     remind_before_days: tuple[int, ...] = (0,)
     source: str = ""
     enabled: bool = True
+    notify: str = "unit_admins"
 
     def describe(self) -> str:
         when = f"每月{self.day}日" if self.kind == "monthly" else f"每年{self.month}月{self.day}日"
@@ -58,6 +60,8 @@ def _item(raw: Mapping[str, Any]) -> OrgItem:
         raise ValueError(f"{where}: yearly 需要 month 1–12")
     if raw.get("on_holiday", "keep") not in ON_HOLIDAY:
         raise ValueError(f"{where}: on_holiday 应为 {ON_HOLIDAY}")
+    if raw.get("notify", "unit_admins") not in NOTIFY:
+        raise ValueError(f"{where}: notify 应为 {NOTIFY}")
     return OrgItem(
         id=str(raw["id"]),
         name=str(raw["name"]),
@@ -69,6 +73,7 @@ def _item(raw: Mapping[str, Any]) -> OrgItem:
         remind_before_days=tuple(sorted({int(d) for d in raw.get("remind_before_days") or [0]}, reverse=True)),
         source=str(raw.get("source") or ""),
         enabled=bool(raw.get("enabled", True)),
+        notify=raw.get("notify", "unit_admins"),
     )
 
 
