@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
@@ -370,8 +370,7 @@ class CaseService:
         await self._revive(s, plan)
         await sync_planned(s, plan, scope_prefix=f"case:{case.id}:", cancel_from=now if keep_past else None)
         live = {d.rule.id for d in deadlines if d.status is not Status.DONE}
-        finished = [r for r in self.rules.rules if r not in live]
-        await self._cancel_rules(s, case.id, finished)
+        await self._cancel_finished(s, case.id, live)
         return view
 
     @staticmethod
@@ -388,13 +387,11 @@ class CaseService:
             r.state, r.due_at, r.text, r.attempts, r.next_attempt_at = ReminderState.pending, p.due_at, p.text[:500], 0, None
 
     @staticmethod
-    async def _cancel_rules(s: AsyncSession, case_id: int, rule_ids: list[str]) -> None:
-        if not rule_ids:
-            return
-        prefixes = [Reminder.dedupe_key.startswith(f"case:{case_id}:{r}:", autoescape=True) for r in rule_ids]
-        await s.execute(
-            update(Reminder)
-            .where(Reminder.case_id == case_id, Reminder.state == ReminderState.pending, or_(*prefixes))
-            .values(state=ReminderState.cancelled)
-            .execution_options(synchronize_session=False)
-        )
+    async def _cancel_finished(s: AsyncSession, case_id: int, live_rules: set[str]) -> None:
+        """Pending reminders of deadlines that are done or gone (their event removed), whatever their time."""
+        rows = await s.scalars(select(Reminder).where(
+            Reminder.case_id == case_id, Reminder.state == ReminderState.pending,
+            Reminder.dedupe_key.startswith(f"case:{case_id}:", autoescape=True)))
+        for r in rows:
+            if r.dedupe_key.split(":")[2] not in live_rules:  # case:{id}:{rule}:…
+                r.state = ReminderState.cancelled
