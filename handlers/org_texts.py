@@ -11,8 +11,8 @@ DATE = "{y}年{m}月{d}日（周{w}）"
 SOURCE_DEFAULT = "单位工作安排（默认值）"
 SOURCE_UNIT = "本单位设置"
 
-RULE_MONTHLY = "每月{day}日"
-RULE_YEARLY = "每年{month}月{day}日"
+RULE_MONTHLY = "每月{day}日前报送"
+RULE_YEARLY = "每年{month}月{day}日前报送"
 MONTH_END_NOTE = "（小月为月末）"
 NOTIFY = {"unit_admins": "本单位管理员（内勤）", "members": "本单位全体人员"}
 REMIND_BEFORE = "截止前{days}"  # days: "3天、1天"
@@ -30,7 +30,7 @@ NUDGE_SEE = "查看本单位报送日期：/orgdates"
 
 # --- /orgdates ----------------------------------------------------------------------------------------
 LIST_TITLE = "<b>{unit} · 报送日期</b>"
-LIST_ITEM = "{n}. <b>{name}</b>：{rule}前报送"
+LIST_ITEM = "{n}. <b>{name}</b>：{rule}"
 LIST_NEXT = "　下次截止：{date}；{remind}"
 LIST_OFF = "　已关闭，不再提醒"
 LIST_WHO = "　提醒：{notify}　{state}　{source}"
@@ -60,6 +60,7 @@ USAGE = (
     "• /orgdate 2 关闭 | 开启 | 默认\n"
     "发送 /orgdates 查看编号。"
 )
+CHANGED_RULE = "{name}，{rule}"
 CHANGED = "已修改：{rule}\n下次截止：{date}。"
 CHANGED_OFF = "已关闭：{name}，不再提醒。"
 CHANGED_ON = "已开启：{rule}\n下次截止：{date}。"

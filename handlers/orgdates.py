@@ -69,6 +69,7 @@ def parse_change(args: list[str]) -> Change | None:
 
 
 def rule_text(item: OrgItem) -> str:
+    """每月3日前报送 / 每年11月20日前报送 (a 29th–31st falls on the last day of shorter months)."""
     if item.kind == "yearly":
         return t.RULE_YEARLY.format(month=item.month, day=item.day)
     return t.RULE_MONTHLY.format(day=item.day) + (t.MONTH_END_NOTE if item.day > 28 else "")
@@ -110,7 +111,7 @@ def changed_text(op: str, item: OrgItem, today: date) -> str:
     if op == "off":
         return t.CHANGED_OFF.format(name=esc(item.name))
     template = {"day": t.CHANGED, "on": t.CHANGED_ON, "def": t.CHANGED_RESET}[op]
-    rule = f"{esc(item.name)}，{rule_text(item)}前报送"
+    rule = t.CHANGED_RULE.format(name=esc(item.name), rule=rule_text(item))
     return template.format(rule=rule, date=format_date(next_due(item, today)))
 
 

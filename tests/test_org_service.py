@@ -166,7 +166,7 @@ async def test_listing_shows_rule_next_date_and_source(db, org) -> None:
     node = UnitNode(CHILD, "蓬江大队", PARENT, 1)
     reply = listing(node, await org.items_for(CHILD), date(2026, 11, 25), other_unit=False)
     text = reply.text
-    assert "1. <b>报送上月执法统计数据</b>：每月31日（小月为月末）前报送" in text
+    assert "1. <b>报送上月执法统计数据</b>：每月31日前报送（小月为月末）" in text
     assert "下次截止：2026年11月30日（周一）；截止前2天和当天提醒" in text  # November has 30 days
     assert "已关闭，不再提醒" in text
     assert "3. <b>报送年度执法工作自评</b>：每年11月20日前报送" in text
@@ -263,6 +263,12 @@ async def test_changed_day_replans(db, org) -> None:
         ("monthly_figures:2026-12-05:d2", CHILD_ADMIN, local(2026, 12, 3, 9, 0)),
     ]
     assert len(pending(await rows(db, SIBLING))) == 2  # other units untouched
+    # moved to tomorrow: the two-days-before reminder day has passed and is not made up for
+    await org.set_day(await member(db, CHILD_ADMIN), CHILD, "monthly_figures", 1)
+    await org.plan_unit(CHILD, now)
+    assert pending(await rows(db, CHILD)) == [
+        ("monthly_figures:2026-12-01:d0", CHILD_ADMIN, local(2026, 12, 1, 9, 0)),
+    ]
 
 
 async def test_disabling_cancels_future_nudges_but_not_one_already_due(db, org) -> None:
