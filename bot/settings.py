@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # deadline reminders: days before a case deadline (0 = the day), at this local hour
     case_reminder_days: str = "3,1,0"
     reminder_hour: int = 9
+    # a reminder delivered later than this after its due time says it is late (the bot was down)
+    reminder_late_after_seconds: int = 120
 
     @field_validator("case_reminder_days")
     @classmethod

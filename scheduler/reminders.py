@@ -1,32 +1,57 @@
-"""Personal reminders: storage service and the delivery sweep.
+"""Reminders: storage service and the delivery sweep (personal, case, escalation and org reminders).
 
-Delivery guarantees (the sweep runs every few seconds through PTB's JobQueue, on every bot instance):
-- a reminder is claimed with a conditional UPDATE (pending → sending), so two instances or two
-  overlapping sweeps never send the same one;
-- it is marked sent only after Telegram returned the message; a transient failure (429, 5xx,
-  timeout, network) puts it back to pending with a back-off, a permanent one (bot blocked, chat gone)
-  marks it failed;
-- reminders that fell due while the bot was down are sent once after the restart, marked late; a
-  recurring reminder then moves to its next future occurrence, so missed repetitions are not replayed;
-- a claim left behind by a crash between the send and the mark is taken over after LEASE. That is
-  the one window where a message may be sent twice: it would otherwise be lost.
+The database is the source of truth: every reminder has a due time and a delivery state. The sweep
+(through PTB's JobQueue, every few seconds and at the next due moment) sends what is due:
+
+1. claim one due reminder with a conditional UPDATE (pending → sending, claimed_by = this process),
+   so two instances or two overlapping sweeps never both send it;
+2. send it to Telegram;
+3. mark it sent, in its own transaction, only after Telegram returned the message. A transient
+   failure (429, 5xx, timeout, network) puts it back to pending with a back-off; a permanent one
+   (bot blocked, chat gone) marks it failed.
+
+One reminder is claimed at a time, right before it is sent, so at most the message in flight is in
+`sending` when the process dies.
+
+Exactly once, with one exception. Telegram has no idempotency key, so one window can produce a second
+copy: the process dies (kill -9, power loss) AFTER Telegram accepted the message and BEFORE the
+sent-mark committed. The row is then still `sending` and nobody can tell whether the officer got it;
+losing a deadline reminder is worse than a duplicate, so it is sent again, flagged `possibly_sent`,
+and that copy says so (texts.REMINDER_RESENT: “如已收到，请忽略本条”). A death before the send (the row
+is re-sent, flagged, and it is the only copy) or after the mark (nothing to redo) never duplicates;
+two live sweeps never duplicate (the claim); a retry after a refusal (429, 5xx, 400) never duplicates.
+The same window seen by a live process is a timeout on sendMessage (Telegram may have accepted it):
+the transport does not repeat it, the sweep retries later and flags that copy the same way.
+
+Who takes over an orphaned `sending` row:
+- SQLite (one bot process per database file): at start-up, in this process's first sweep, every
+  `sending` row not claimed by this process belongs to a dead process; it goes back to pending at once,
+  flagged possibly_sent;
+- PostgreSQL (several instances may run): a live instance may still be sending it, so it is taken over
+  only after LEASE, also flagged possibly_sent.
+
+Reminders that fell due while the bot was down are sent once after the restart, with a line saying
+they are late; a recurring reminder then moves to its next future occurrence, so missed repetitions
+are not replayed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.render import esc
+from bot.render import Reply, esc
 from bot.storage import Database
 from scheduler import texts
 from scheduler.remind_parse import TZ, ParsedReminder, Recurrence
@@ -38,7 +63,7 @@ LEASE = timedelta(minutes=5)  # longer than a send with all its retries can take
 MAX_ATTEMPTS = 8
 MAX_PENDING_PER_USER = 50
 LATE_AFTER = timedelta(minutes=2)  # a delivery later than this says it is late
-INSTANCE = secrets.token_hex(4)  # this process, in claimed_by
+ACTIVE = (ReminderState.pending, ReminderState.sending)
 
 
 def _utc(dt: datetime) -> datetime:
@@ -55,11 +80,17 @@ class ReminderView:
     recurrence: Recurrence | None
     state: ReminderState
     attempts: int = 0
+    kind: str = "personal"  # personal | case | escalation | org
+    case_id: int | None = None
+    possibly_sent: bool = False  # a crash or timeout may have delivered it already
 
     @classmethod
     def of(cls, r: Reminder) -> ReminderView:
         rec = Recurrence.from_spec(r.recurrence) if r.recurrence else None
-        return cls(r.id, r.user_id, r.chat_id, r.text, _utc(r.due_at).astimezone(TZ), rec, r.state, r.attempts)
+        return cls(
+            r.id, r.user_id, r.chat_id, r.text, _utc(r.due_at).astimezone(TZ), rec, r.state, r.attempts,
+            r.kind or "personal", r.case_id, bool(r.possibly_sent),
+        )
 
 
 class TooManyReminders(Exception):
@@ -67,24 +98,28 @@ class TooManyReminders(Exception):
 
 
 class ReminderService:
-    def __init__(self, db: Database, instance: str = INSTANCE):
+    def __init__(self, db: Database, instance: str | None = None, *, late_after: timedelta = LATE_AFTER,
+                 recover_at_start: bool | None = None):
         self.db = db
-        self.instance = instance
+        self.instance = instance or secrets.token_hex(4)  # in claimed_by; one per running Application
+        self.late_after = late_after
+        # SQLite: one process per database file, so another process's claim is an orphan (see the docstring)
+        self.recover_at_start = db.is_sqlite if recover_at_start is None else recover_at_start
+        self.started = False
+        self.sweep_lock = asyncio.Lock()  # the regular sweep and a wake-up never overlap in one process
 
     # --- the officer's side --------------------------------------------------------------------
     async def create(self, user_id: int, chat_id: int, parsed: ParsedReminder, kind: str = "personal") -> ReminderView:
         async with self.db.session() as s:
             count = await s.scalar(
-                select(func.count()).select_from(Reminder).where(
-                    Reminder.user_id == user_id, Reminder.state.in_([ReminderState.pending, ReminderState.sending])
-                )
+                select(func.count()).select_from(Reminder).where(Reminder.user_id == user_id, Reminder.state.in_(ACTIVE))
             )
             if (count or 0) >= MAX_PENDING_PER_USER:
                 raise TooManyReminders()
             r = Reminder(
                 user_id=user_id, chat_id=chat_id, text=parsed.text, kind=kind, due_at=_utc(parsed.due),
                 recurrence=parsed.recurrence.to_spec() if parsed.recurrence else None,
-                state=ReminderState.pending, attempts=0, sent_count=0,
+                state=ReminderState.pending, attempts=0, sent_count=0, possibly_sent=False,
             )
             s.add(r)
             await s.flush()
@@ -94,7 +129,7 @@ class ReminderService:
         async with self.db.session() as s:
             rows = await s.scalars(
                 select(Reminder)
-                .where(Reminder.user_id == user_id, Reminder.state.in_([ReminderState.pending, ReminderState.sending]))
+                .where(Reminder.user_id == user_id, Reminder.state.in_(ACTIVE))
                 .order_by(Reminder.due_at, Reminder.id)
             )
             return [ReminderView.of(r) for r in rows]
@@ -115,30 +150,75 @@ class ReminderService:
             return ReminderView.of(r) if r else None
 
     # --- delivery ------------------------------------------------------------------------------
-    async def claim_due(self, now: datetime, limit: int = 50) -> list[ReminderView]:
-        """Take up to `limit` due reminders for this instance (pending and due, or an expired claim)."""
-        now = _utc(now)
+    def _claimable(self, now: datetime):
         due = and_(
             Reminder.state == ReminderState.pending,
             Reminder.due_at <= now,
             or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
         )
         abandoned = and_(Reminder.state == ReminderState.sending, Reminder.claimed_at < now - LEASE)
-        claimed = []
+        return or_(due, abandoned)
+
+    async def due_ids(self, now: datetime, limit: int = 50) -> list[int]:
+        """Reminders claimable at `now`, oldest due first (pending and due, or a claim past its lease)."""
         async with self.db.session() as s:
-            ids = list(await s.scalars(select(Reminder.id).where(or_(due, abandoned)).order_by(Reminder.due_at).limit(limit)))
-        for rid in ids:
-            async with self.db.session() as s:  # one short transaction per claim: other writers are not blocked
-                result = await s.execute(
-                    update(Reminder)
-                    .where(Reminder.id == rid, or_(due, abandoned))
-                    .values(state=ReminderState.sending, claimed_at=now, claimed_by=self.instance,
-                            attempts=Reminder.attempts + 1)
-                    .execution_options(synchronize_session=False)
+            query = select(Reminder.id).where(self._claimable(_utc(now))).order_by(Reminder.due_at, Reminder.id)
+            return list(await s.scalars(query.limit(limit)))
+
+    async def claim(self, reminder_id: int, now: datetime) -> ReminderView | None:
+        """Take one reminder for this instance; None if another sweep was first or it is not due."""
+        now = _utc(now)
+        async with self.db.session() as s:  # one short transaction per claim: other writers are not blocked
+            result = await s.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, self._claimable(now))
+                .values(
+                    state=ReminderState.sending, claimed_at=now, claimed_by=self.instance,
+                    attempts=Reminder.attempts + 1,
+                    # taking over an expired claim: the dead holder may have delivered it
+                    possibly_sent=case((Reminder.state == ReminderState.sending, True), else_=Reminder.possibly_sent),
                 )
-                if result.rowcount == 1:
-                    claimed.append(ReminderView.of(await s.get(Reminder, rid)))
-        return claimed
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                return None
+            return ReminderView.of(await s.get(Reminder, reminder_id))
+
+    async def claim_due(self, now: datetime, limit: int = 50) -> list[ReminderView]:
+        """Claim up to `limit` due reminders at once (the sweep claims one at a time instead)."""
+        claimed = [await self.claim(rid, now) for rid in await self.due_ids(now, limit)]
+        return [r for r in claimed if r is not None]
+
+    async def recover_orphans(self) -> int:
+        """Put every claim of another process back to pending, flagged possibly_sent. Only correct when no
+        other process can be sending (SQLite, at start-up): the sweep calls it once, before its first claim."""
+        async with self.db.session() as s:
+            result = await s.execute(
+                update(Reminder)
+                .where(Reminder.state == ReminderState.sending,
+                       or_(Reminder.claimed_by.is_(None), Reminder.claimed_by != self.instance))
+                .values(state=ReminderState.pending, possibly_sent=True, claimed_at=None, claimed_by=None,
+                        next_attempt_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            count = result.rowcount or 0
+        if count:
+            log.warning("%d reminder(s) left in flight by a stopped process will be re-sent", count)
+        return count
+
+    async def start(self) -> None:
+        """Once per process, before the first claim."""
+        if not self.started:
+            if self.recover_at_start:
+                await self.recover_orphans()
+            self.started = True
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending reminder becomes claimable (UTC); may be in the past."""
+        when = func.coalesce(Reminder.next_attempt_at, Reminder.due_at)  # a retry waits past its due time
+        async with self.db.session() as s:
+            first = await s.scalar(select(func.min(when)).where(Reminder.state == ReminderState.pending))
+        return _utc(first) if first else None
 
     async def mark_sent(self, reminder_id: int, message_id: int, now: datetime) -> bool:
         """Telegram accepted the message: a one-off is done, a recurring one moves to its next occurrence."""
@@ -151,6 +231,7 @@ class ReminderService:
             r.last_sent_at, r.message_id = now, message_id
             r.claimed_at = r.claimed_by = r.next_attempt_at = r.last_error = None
             r.attempts = 0
+            r.possibly_sent = False
             if r.recurrence:
                 after = max(now, _utc(r.due_at))  # skip occurrences missed while the bot was down
                 r.due_at = Recurrence.from_spec(r.recurrence).next_after(after).astimezone(UTC)
@@ -159,13 +240,14 @@ class ReminderService:
                 r.state = ReminderState.sent
             return True
 
-    async def retry_later(self, reminder_id: int, error: str, at: datetime) -> None:
+    async def retry_later(self, reminder_id: int, error: str, at: datetime, possibly_sent: bool = False) -> None:
         async with self.db.session() as s:
             r = await s.get(Reminder, reminder_id)
             if r is None or r.state != ReminderState.sending or r.claimed_by != self.instance:
                 return
             r.last_error = error[:300]
             r.claimed_at = r.claimed_by = None
+            r.possibly_sent = r.possibly_sent or possibly_sent
             if r.attempts >= MAX_ATTEMPTS:
                 r.state = ReminderState.failed
             else:
@@ -180,21 +262,20 @@ class ReminderService:
             )
 
 
-# --- the sweep ---------------------------------------------------------------------------------------
-@dataclass
-class SweepResult:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-
-def render(reminder: ReminderView, now: datetime) -> str:
-    lines = [texts.REMINDER_MESSAGE.format(text=esc(reminder.text))]
-    if _utc(now) - _utc(reminder.due_at) > LATE_AFTER:
+# --- rendering -------------------------------------------------------------------------------------
+def render(reminder: ReminderView, now: datetime, late_after: timedelta = LATE_AFTER) -> Reply:
+    """The delivered message: a heading by kind, the stored text (escaped), then late / re-sent / repeat
+    notes; a case reminder carries a button to the case card."""
+    template = texts.REMINDER_BY_KIND.get(reminder.kind, texts.REMINDER_MESSAGE)
+    lines = [template.format(text=esc(reminder.text))]
+    if _utc(now) - _utc(reminder.due_at) > late_after:
         lines.append(texts.REMINDER_LATE.format(when=format_when(reminder.due_at)))
+    if reminder.possibly_sent:
+        lines.append(texts.REMINDER_RESENT)
     if reminder.recurrence:
         lines.append(texts.REMINDER_REPEATS.format(rule=esc(reminder.recurrence.describe())))
-    return "\n".join(lines)
+    buttons = [[(texts.REMINDER_CASE_BUTTON, f"ck:v:{reminder.case_id}")]] if reminder.case_id else []
+    return Reply("\n".join(lines), buttons)
 
 
 def format_when(moment: datetime) -> str:
@@ -206,35 +287,61 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
+# --- the sweep ---------------------------------------------------------------------------------------
+@dataclass
+class SweepResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
 async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None, limit: int = 50) -> SweepResult:
-    """Send every due reminder once. Safe to run concurrently on several instances."""
-    now = now or datetime.now(UTC)
+    """Send every due reminder once, one claim at a time, until none is due. Safe to run concurrently on
+    several instances. `now` fixes the clock (tests); otherwise each reminder is judged at the real time."""
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
     result = SweepResult()
-    for r in await service.claim_due(now, limit):
-        try:
-            message = await bot.send_message(r.chat_id, render(r, now), parse_mode=ParseMode.HTML)
-        except RetryAfter as exc:  # flood control beyond what the transport waited for
-            with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                retry_after = exc.retry_after
-            delay = retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=retry_after)
-            await service.retry_later(r.id, str(exc), now + delay)
-            result.retried += 1
-        except Forbidden as exc:  # the officer blocked the bot: retrying cannot help
+    await service.start()
+    while True:
+        ids = await service.due_ids(clock(), limit)
+        claimed_any = False
+        for rid in ids:
+            r = await service.claim(rid, clock())
+            if r is not None:
+                claimed_any = True
+                await _deliver(bot, service, r, clock(), result)
+        if len(ids) < limit or not claimed_any:  # a full batch may hide more due reminders
+            return result
+
+
+async def _deliver(bot: Bot, service: ReminderService, r: ReminderView, now: datetime, result: SweepResult) -> None:
+    reply = render(r, now, service.late_after)
+    try:
+        message = await bot.send_message(r.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.markup)
+    except RetryAfter as exc:  # flood control beyond what the transport waited for
+        with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            retry_after = exc.retry_after
+        delay = retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=retry_after)
+        await service.retry_later(r.id, str(exc), now + delay)
+        result.retried += 1
+    except Forbidden as exc:  # the officer blocked the bot: retrying cannot help
+        await service.fail(r.id, str(exc))
+        result.failed += 1
+    except BadRequest as exc:
+        if "not found" in str(exc).lower() or "deactivated" in str(exc).lower():
             await service.fail(r.id, str(exc))
             result.failed += 1
-        except BadRequest as exc:
-            if "not found" in str(exc).lower() or "deactivated" in str(exc).lower():
-                await service.fail(r.id, str(exc))
-                result.failed += 1
-            else:
-                await service.retry_later(r.id, str(exc), now + _backoff(r.attempts))
-                result.retried += 1
-        except TelegramError as exc:  # 5xx after the transport's retries, timeouts, network errors
-            log.warning("reminder %s not delivered: %s", r.id, exc)
+        else:
             await service.retry_later(r.id, str(exc), now + _backoff(r.attempts))
             result.retried += 1
-        else:
-            await service.mark_sent(r.id, message.message_id, now)
-            result.sent += 1
-    return result
+    except TimedOut as exc:  # Telegram may have accepted it: the next copy says it may be a repeat
+        log.warning("reminder %s timed out: %s", r.id, exc)
+        await service.retry_later(r.id, str(exc), now + _backoff(r.attempts), possibly_sent=True)
+        result.retried += 1
+    except TelegramError as exc:  # 5xx after the transport's retries, network errors
+        log.warning("reminder %s not delivered: %s", r.id, exc)
+        await service.retry_later(r.id, str(exc), now + _backoff(r.attempts))
+        result.retried += 1
+    else:
+        await service.mark_sent(r.id, message.message_id, now)
+        result.sent += 1

@@ -18,3 +18,13 @@ UNREMIND_NOT_FOUND = "找不到可取消的提醒 {id}（可能已发送或不�
 REMINDER_MESSAGE = "⏰ 提醒：{text}"
 REMINDER_LATE = "（原定 {when}，系统暂停后延迟送达）"
 REMINDER_REPEATS = "🔁 {rule}"
+
+# Delivered reminders, by Reminder.kind; {text} is the stored text, escaped (multi-line for planned kinds).
+REMINDER_BY_KIND = {
+    "personal": REMINDER_MESSAGE,
+    "case": "⏰ 办案期限提醒\n{text}",
+    "escalation": "🚨 期限逾期报告\n{text}",
+    "org": "📅 报送提醒\n{text}",
+}
+REMINDER_RESENT = "（系统意外中断后补发；如已收到，请忽略本条）"
+REMINDER_CASE_BUTTON = "查看案件"

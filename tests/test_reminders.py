@@ -1,23 +1,30 @@
 # ruff: noqa: F811  (pytest fixtures imported from bot_fixtures are used as parameters)
 """Reminder storage and delivery: claims, marking only after Telegram accepted, retries, late delivery
-exactly once, recurrences; end to end through the real Application and the local Bot API server."""
+exactly once, recurrences, rendering by kind, crash recovery (SQLite at start-up, lease elsewhere), the
+precise wake-up; end to end through the real Application and the local Bot API server.
+The kill -9 test of the real process is tests/test_reminder_crash.py."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from bot_fixtures import ADMIN_ID, bot, db, kb, make_settings, server, start_bot, stop_bot  # noqa: F401
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import KEY
 from bot.storage import Role, User
+from handlers.reminders import SWEEP_JOB
+from scheduler.case_model import Case
+from scheduler.planned import PlannedReminder, sync_planned
 from scheduler.remind_parse import TZ, ParsedReminder, Recurrence, parse_reminder
 from scheduler.reminder_model import Reminder, ReminderState
-from scheduler.reminders import LEASE, MAX_ATTEMPTS, ReminderService, sweep
+from scheduler.reminders import LEASE, MAX_ATTEMPTS, ReminderService, ReminderView, render, sweep
+from scheduler.texts import REMINDER_RESENT as RESENT
 
 T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 USER = 4242
@@ -72,9 +79,11 @@ async def test_sent_once_and_only_when_due(svc: ReminderService) -> None:
 async def test_two_instances_never_both_send(db, svc: ReminderService) -> None:
     for i in range(20):
         await svc.create(USER, USER, one_off(0, f"第{i}条"))
-    other = ReminderService(db, instance="test-b")
+    # several live instances share a PostgreSQL database: no start-up recovery, only the lease
+    one = ReminderService(db, instance="test-a", recover_at_start=False)
+    other = ReminderService(db, instance="test-b", recover_at_start=False)
     fake_a, fake_b = FakeBot(), FakeBot()
-    ra, rb = await asyncio.gather(sweep(fake_a, svc, now=T0), sweep(fake_b, other, now=T0))
+    ra, rb = await asyncio.gather(sweep(fake_a, one, now=T0), sweep(fake_b, other, now=T0))
     assert ra.sent + rb.sent == 20
     texts = [t for _, t in fake_a.delivered + fake_b.delivered]
     assert len(texts) == len(set(texts)) == 20
@@ -109,15 +118,102 @@ async def test_gives_up_after_max_attempts(svc: ReminderService) -> None:
     assert (await svc.get(r.id)).state is ReminderState.failed and fake.delivered == []
 
 
-async def test_crash_between_send_and_mark(db, svc: ReminderService) -> None:
-    """A claim left by a dead process is taken over after the lease, not before."""
+async def test_crash_between_send_and_mark_several_instances(db, svc: ReminderService) -> None:
+    """PostgreSQL (several instances): a claim left by a dead process is taken over after the lease, not
+    before, and that copy says it may be a repeat."""
     r = await svc.create(USER, USER, one_off(0))
     assert [c.id for c in await svc.claim_due(T0)] == [r.id]  # …and the process dies here
-    survivor = ReminderService(db, instance="test-b")
+    survivor = ReminderService(db, instance="test-b", recover_at_start=False)
     fake = FakeBot()
     assert (await sweep(fake, survivor, now=T0 + LEASE / 2)).sent == 0
     assert (await sweep(fake, survivor, now=T0 + LEASE + timedelta(seconds=1))).sent == 1
     assert not await svc.mark_sent(r.id, 1, T0 + LEASE * 2)  # the dead claim cannot mark it again
+    [(_, text)] = fake.delivered
+    assert text.startswith("⏰ 提醒：报送简报") and RESENT in text
+    assert not (await svc.get(r.id)).possibly_sent and (await svc.get(r.id)).state is ReminderState.sent
+
+
+async def test_sqlite_restart_takes_over_orphans_at_once(db, svc: ReminderService) -> None:
+    """SQLite (one process per file): the restarted process re-sends a dead process's claim in its first
+    sweep, flagged; reminders nobody had claimed are sent without the flag; later sweeps never steal."""
+    in_flight = await svc.create(USER, USER, one_off(0, "在途的"))
+    untouched = await svc.create(USER, USER, one_off(0, "未领取的"))
+    assert await svc.claim(in_flight.id, T0)  # …and the process is killed during the send
+    restarted = ReminderService(db, instance="test-b")
+    fake = FakeBot()
+    assert (await sweep(fake, restarted, now=T0 + timedelta(seconds=5))).sent == 2
+    assert fake.delivered == [(USER, f"⏰ 提醒：在途的\n{RESENT}"), (USER, "⏰ 提醒：未领取的")]
+    assert not await svc.mark_sent(in_flight.id, 1, T0)
+    assert {(await svc.get(i)).state for i in (in_flight.id, untouched.id)} == {ReminderState.sent}
+    # once started, another instance's fresh claim is left alone (only the lease would take it over)
+    third = await svc.create(USER, USER, one_off(1, "第三条"))
+    assert await ReminderService(db, instance="test-c").claim(third.id, T0 + timedelta(minutes=1))
+    assert (await sweep(fake, restarted, now=T0 + timedelta(minutes=2))).sent == 0
+
+
+async def test_timeout_is_resent_with_the_note(svc: ReminderService) -> None:
+    """A timeout on sendMessage may hide a delivered message: the retry says it may be a repeat."""
+    r = await svc.create(USER, USER, one_off(0))
+    fake = FakeBot(TimedOut())
+    assert (await sweep(fake, svc, now=T0)).retried == 1
+    assert (await svc.get(r.id)).possibly_sent
+    assert (await sweep(fake, svc, now=T0 + timedelta(minutes=1))).sent == 1
+    assert fake.delivered == [(USER, f"⏰ 提醒：报送简报\n{RESENT}")]
+
+
+async def test_one_claim_at_a_time_and_backlog_beyond_a_batch(db, svc: ReminderService) -> None:
+    """A sweep claims each reminder just before sending it (a kill leaves at most one in flight) and keeps
+    going past its batch size until nothing is due."""
+    async with db.session() as s:  # more than one officer may have: planned org reminders of many units
+        planned = [PlannedReminder(f"org:test:{i}", USER, USER, T0, f"积压{i}", "org") for i in range(120)]
+        await sync_planned(s, planned, scope_prefix="org:test:")
+    in_flight: list[int] = []
+
+    class CountingBot(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **kw) -> SimpleNamespace:
+            async with db.session() as s:
+                in_flight.append(await s.scalar(
+                    select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.sending)))
+            return await super().send_message(chat_id, text, **kw)
+
+    fake = CountingBot()
+    assert (await sweep(fake, svc, now=T0, limit=50)).sent == 120
+    assert set(in_flight) == {1}
+    assert len({t for _, t in fake.delivered}) == 120
+
+
+async def test_next_due_sees_pending_and_retries(svc: ReminderService) -> None:
+    assert await svc.next_due() is None
+    soon = await svc.create(USER, USER, one_off(10))
+    await svc.create(USER, USER, one_off(30))
+    assert await svc.next_due() == T0 + timedelta(minutes=10)
+    await sweep(FakeBot(NetworkError("down")), svc, now=T0 + timedelta(minutes=10))  # retried in 30 s
+    assert await svc.next_due() == T0 + timedelta(minutes=10, seconds=30)
+    assert await svc.cancel(USER, soon.id)
+    assert await svc.next_due() == T0 + timedelta(minutes=30)
+
+
+def _view(kind: str, text: str, case_id: int | None = None, **kw) -> ReminderView:
+    values = dict(id=1, user_id=USER, chat_id=USER, text=text, due_at=T0.astimezone(TZ), recurrence=None,
+                  state=ReminderState.sending, kind=kind, case_id=case_id)
+    values.update(kw)
+    return ReminderView(**values)
+
+
+def test_render_by_kind_escapes_and_links_the_case() -> None:
+    body = "（2026）环罚字第7号 <某化工厂>\n陈述申辩期限：11月27日 & 届满"
+    escaped = "（2026）环罚字第7号 &lt;某化工厂&gt;\n陈述申辩期限：11月27日 &amp; 届满"
+    assert render(_view("personal", "喝水 <b>"), T0).text == "⏰ 提醒：喝水 &lt;b&gt;"
+    case = render(_view("case", body, case_id=17), T0)
+    assert case.text == f"⏰ 办案期限提醒\n{escaped}"
+    assert case.buttons == [[("查看案件", "ck:v:17")]]
+    assert render(_view("escalation", body, case_id=17), T0).text.startswith("🚨 期限逾期报告\n（2026）")
+    org = render(_view("org", "季度执法数据报送"), T0)
+    assert org.text == "📅 报送提醒\n季度执法数据报送" and org.buttons == [] and org.markup is None
+    late = render(_view("org", "季度执法数据报送", possibly_sent=True), T0 + timedelta(hours=3)).text
+    assert late.splitlines() == ["📅 报送提醒", "季度执法数据报送", "（原定 2026年11月25日（周三）09:00，系统暂停后延迟送达）",
+                                 RESENT]
+    assert render(_view("org", "x"), T0 + timedelta(seconds=30), late_after=timedelta(seconds=10)).text.count("延迟") == 1
 
 
 async def test_late_delivery_once_and_recurrence_skips_missed(svc: ReminderService) -> None:
@@ -225,3 +321,77 @@ async def test_e2e_due_while_down_delivered_once_after_restart(tmp_path, server,
         assert len(_delivered(server.api, ADMIN_ID, "报送简报")) == 1
     finally:
         await stop_bot(third)
+
+
+async def _insert(bot, **values) -> int:
+    row = dict(user_id=ADMIN_ID, chat_id=ADMIN_ID, kind="personal", state=ReminderState.pending, attempts=0,
+               sent_count=0, possibly_sent=False)
+    row.update(values)
+    async with bot.app.bot_data[KEY].db.session() as s:
+        r = Reminder(**row)
+        s.add(r)
+        await s.flush()
+        return r.id
+
+
+async def test_e2e_kinds_case_button_and_late_with_controlled_clock(bot) -> None:
+    """Planned case/escalation/org reminders as an officer receives them, judged at a fixed clock three
+    hours after they fell due: heading by kind, text escaped, late line, a button to the case card."""
+    await bot.send(ADMIN_ID, "/start", name="局管理员")
+    async with bot.app.bot_data[KEY].db.session() as s:
+        case = Case(name="某化工厂超标排放案", party="某化工厂 <有限公司>", handler_id=ADMIN_ID, opened_on=date(2026, 11, 2))
+        s.add(case)
+        await s.flush()
+        case_id = case.id
+    due = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    body = "某化工厂 <有限公司>\n陈述申辩期限：2026年11月27日届满"
+    await _insert(bot, kind="case", case_id=case_id, text=body, due_at=due)
+    await _insert(bot, kind="escalation", case_id=case_id, text=body, due_at=due)
+    await _insert(bot, kind="org", text="季度执法数据报送", due_at=due)
+    assert (await sweep(bot.app.bot, _reminders(bot), now=due + timedelta(hours=3))).sent == 3
+    sent = [m for m in bot.api.sent(ADMIN_ID) if "延迟送达" in m["text"]]
+    assert [m["text"].split("\n")[0] for m in sent] == ["⏰ 办案期限提醒", "🚨 期限逾期报告", "📅 报送提醒"]
+    case_msg = bot.stored(ADMIN_ID, sent[0])
+    assert "某化工厂 &lt;有限公司&gt;\n陈述申辩期限" in sent[0]["text"]  # HTML as sent; Telegram shows “<有限公司>”
+    assert "原定 2026年11月24日（周二）09:00" in sent[0]["text"]
+    assert bot.api.button(case_msg, "查看案件") == f"ck:v:{case_id}"
+    assert bot.api.button(bot.stored(ADMIN_ID, sent[1]), "查看案件") == f"ck:v:{case_id}"
+    assert "reply_markup" not in bot.stored(ADMIN_ID, sent[2])
+
+
+async def test_e2e_precise_wakeup_delivers_on_time(bot) -> None:
+    """Due between two regular sweeps (10 s apart): the wake-up job sends it within a fraction of a second."""
+    async with bot.app.bot_data[KEY].db.session() as s:
+        s.add(User(id=ADMIN_ID, name="局管理员", role=Role.admin))
+    due = datetime.now(UTC) + timedelta(seconds=2.5)
+    await _insert(bot, text="准时的提醒", due_at=due)  # the first regular sweep (1 s after start) plans the wake-up
+    [regular] = bot.app.job_queue.get_jobs_by_name(SWEEP_JOB)
+    await bot.wait(lambda _: _delivered(bot.api, ADMIN_ID, "准时的提醒"), timeout=12)
+    [call] = [c for c in bot.api.calls if c.method == "sendMessage" and "准时的提醒" in c.params["text"]]
+    delay = datetime.now(UTC) - due - timedelta(seconds=time.monotonic() - call.at)
+    assert timedelta(0) <= delay < timedelta(seconds=1), delay  # the regular sweep would be 8–9 s late
+    assert regular.next_t > due + timedelta(seconds=5)
+
+
+async def test_e2e_restart_resends_the_one_in_flight_with_the_note(tmp_path, server, kb) -> None:
+    """A process killed mid-send left a claim: the next start sends it within seconds (not after the
+    5-minute lease), saying it may be a repeat; the ones never claimed come without the note."""
+    settings = make_settings(tmp_path, server.base_url)
+    first = await start_bot(settings, kb, server.api)
+    await first.send(ADMIN_ID, "/start", name="局管理员")
+    now = datetime.now(UTC)
+    in_flight = await _insert(first, text="被中断的", due_at=now - timedelta(seconds=20),
+                              state=ReminderState.sending, claimed_by="dead1234", claimed_at=now, attempts=1)
+    await stop_bot(first)
+    await first.app.bot_data[KEY].db.dispose()
+    second = await start_bot(settings, kb, server.api)
+    try:
+        await _insert(second, text="新到期的", due_at=datetime.now(UTC))
+        await second.wait(lambda _: _delivered(server.api, ADMIN_ID, "新到期的"), timeout=5)
+        [resent] = _delivered(server.api, ADMIN_ID, "被中断的")
+        assert resent["text"] == f"⏰ 提醒：被中断的\n{RESENT}"
+        [fresh] = _delivered(server.api, ADMIN_ID, "新到期的")
+        assert RESENT not in fresh["text"]
+        assert (await _reminders(second).get(in_flight)).state is ReminderState.sent
+    finally:
+        await stop_bot(second)
