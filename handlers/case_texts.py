@@ -93,6 +93,7 @@ ASK_EVENT_DATE = (
 )
 ASK_EVENT_TIME_HINT = "\n这个事件按小时计算期限，最好写上时刻，如 " + TIME_EXAMPLES + "。"
 BAD_EVENT_DATE = "没看懂这个日期：“{text}”。请输入日期，例如 " + DATE_EXAMPLES + "；需要时刻的写 " + TIME_EXAMPLES + "。"
+EVENT_CANCELLED = "已取消，没有记录事件。"
 EVENT_RECORDED = "✅ 已记录“{event}”：{date}"
 EVENT_USAGE = (
     "用法：<code>/event 案件编号 事件 日期</code>\n例如：<code>/event 12 决定书送达 2026-11-20</code>、"

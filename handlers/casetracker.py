@@ -27,8 +27,9 @@ from bot.storage import Role
 from handlers import case_texts as t
 from handlers.case_dates import parse_case_date
 from handlers.common import Context, error_text, member_or_prompt, send
+from handlers.exemptions import WAITING as EXEMPT_WAITING
 from scheduler.case_model import CaseState
-from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseService, CaseSummary, CaseView
+from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseClosed, CaseService, CaseSummary, CaseView
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
 
 SERVICE_KEY = "case_tracker"
@@ -270,7 +271,15 @@ def _dialog(context: Context) -> dict | None:
 
 
 def _set_dialog(context: Context, **state: object) -> None:
+    context.chat_data.pop(EXEMPT_WAITING, None)  # one dialog at a time: the next text is for this one
     context.chat_data[DIALOG] = {**state, "since": time.monotonic()}
+
+
+def _drop_event_wait(context: Context) -> None:
+    """The officer moved on from a date question (another button): what they type next is not a date."""
+    state = context.chat_data.get(DIALOG)
+    if state and state["step"] == "event":
+        context.chat_data.pop(DIALOG, None)
 
 
 def _opened_prompt(name: str, party: str) -> Reply:
@@ -305,7 +314,6 @@ async def newcase(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    context.chat_data.pop("exempt_wait", None)  # handlers/exemptions.py WAITING: one dialog at a time
     parts = split_newcase(_body(update))
     cancel = [[(t.BUTTON_CANCEL, f"{PREFIX}:c")]]
     if len(parts) > 3:
@@ -405,7 +413,7 @@ async def _record_typed(update: Update, context: Context, member: Member, case_i
     when = parse_case_date(text, _today(context))
     if when is None:
         _set_dialog(context, step="event", case=case_id, event=event)  # the officer may try again
-        await send(update, t.BAD_EVENT_DATE.format(text=esc(text)))
+        await send(update, Reply(t.BAD_EVENT_DATE.format(text=esc(text)), [[(t.BUTTON_CANCEL, f"{PREFIX}:c")]]))
         return
     when = event_value(event, when)
     try:
@@ -459,6 +467,8 @@ async def record_event(update: Update, context: Context) -> None:
         event = canonical_event(parts[1])
         if len(parts) == 2:  # no date yet: ask for it, like the event button does
             case = await case_service(context).get(member, case_id)
+            if case.state == CaseState.closed:
+                raise CaseClosed(id=case.id)
             _set_dialog(context, step="event", case=case_id, event=event)
             await send(update, date_prompt(case, event))
             return
@@ -515,6 +525,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     service = case_service(context)
     case_id = args[0]
+    _drop_event_wait(context)  # 'd' sets it again
     try:
         if op == "v":  # from a reminder or a list: a new card, the pressed message stays
             reply = await _card(context, member, case_id)
@@ -562,9 +573,10 @@ def _plain(html_text: str) -> str:
 async def _dialog_button(update: Update, context: Context, member: Member, op: str, args: list[int]) -> None:
     query = update.callback_query
     if op == "c":
-        context.chat_data.pop(DIALOG, None)
+        state = context.chat_data.pop(DIALOG, None)
         await query.answer()
-        await _edit(update, Reply(t.DIALOG_CANCELLED))
+        event_wait = state is not None and state["step"] == "event"
+        await _edit(update, Reply(t.EVENT_CANCELLED if event_wait else t.DIALOG_CANCELLED))
         return
     state = _dialog(context)
     if state is None or state["step"] != "opened" or args not in ([0], [1]):

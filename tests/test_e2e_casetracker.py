@@ -178,6 +178,14 @@ async def test_newcase_one_line_bad_date_and_cancel(bot):
     answer = await press_data(bot, OFFICER, prompt, "ck:n:0")
     assert answer.get("show_alert") and "/newcase" in answer["text"]
 
+    reply = await ask(bot, OFFICER, f"/newcase {'长' * 101}；丁公司；今天")
+    assert "太长了（101字）" in reply["text"]
+    # /newcase after a bare /exempt: the next text is the case name, not the situation for /exempt
+    await ask(bot, OFFICER, "/exempt")
+    await ask(bot, OFFICER, "/newcase")
+    prompt = await ask(bot, OFFICER, "寅公司案")
+    assert "请发送<b>当事人</b>" in prompt["text"] and "寅公司案" in prompt["text"]
+
     # another command abandons the dialog
     await ask(bot, OFFICER, "/newcase")
     await ask(bot, OFFICER, "/mycases")
@@ -245,6 +253,22 @@ async def test_record_events_by_buttons_and_command(bot):
     card = await press_edit(bot, OFFICER, prompt, "昨天")
     assert f"• 责令改正决定书送达　{cn_date(today() - timedelta(days=1))}" in strip_html(card["text"])
 
+    # leaving a date question by another button: what is typed next is a question again
+    menu = await press_edit(bot, OFFICER, card, "记录事件")
+    prompt = await press_edit(bot, OFFICER, menu, "复查")
+    card = await press_edit(bot, OFFICER, prompt, "取消")
+    assert labels(card) == ["记录事件", "刷新", "结案"] and "• 复查" not in card["text"]
+    answer = await ask(bot, OFFICER, "大气法99条")
+    assert "《大气污染防治法》第九十九条" in answer["text"]
+    # a text that is not a date while one is asked for: examples and a way out
+    await ask(bot, OFFICER, f"/event {cid} 复查")
+    reply = await ask(bot, OFFICER, "大气法99条")
+    assert "没看懂" in reply["text"] and labels(reply) == ["取消"]
+    cancelled = await press_edit(bot, OFFICER, reply, "取消")
+    assert "没有记录事件" in cancelled["text"]
+    answer = await ask(bot, OFFICER, "大气法99条")
+    assert "《大气污染防治法》第九十九条" in answer["text"]
+
 
 async def test_close_reopen_visibility_and_stale_buttons(bot):
     await team(bot)
@@ -272,6 +296,8 @@ async def test_close_reopen_visibility_and_stale_buttons(bot):
     assert "作出行政处罚决定" not in closed["text"]
     reply = await ask(bot, OFFICER, f"/event {cid} 决定作出 今天")
     assert "已结案" in reply["text"] and "重新打开" in reply["text"]
+    reply = await ask(bot, OFFICER, f"/event {cid} 决定作出")  # would ask for the date
+    assert "已结案" in reply["text"] and not labels(reply)
     reply = await ask(bot, OFFICER, "/mycases")
     assert "己公司噪声扰民案" not in reply["text"]
     reopened = await press_edit(bot, OFFICER, closed, "重新打开")
