@@ -7,12 +7,17 @@ puts it behind real HTTP so the bot's real transport (httpx, retries, timeouts) 
     with BotAPIServer() as server:
         settings.telegram_base_url = server.base_url
         server.api.queue(server.api.message_update(user, "大气法99条"))
+
+Slow methods, per method name in seconds: `accept_delays` pass before the call is recorded (the request
+on its way; a client killed meanwhile sent nothing), `delays` after it (Telegram accepted the message, the
+answer is on its way; a client killed meanwhile never learns it was delivered).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
@@ -55,7 +60,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, params: dict) -> None:
         method = urlparse(self.path).path.rsplit("/", 1)[-1]
+        if self.server.accept_delays.get(method):
+            time.sleep(self.server.accept_delays[method])
         status, payload = self.server.api.handle(method, params)
+        if self.server.delays.get(method):  # accepted (recorded); the answer takes this long to come back
+            time.sleep(self.server.delays[method])
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -73,16 +82,22 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     api: FakeBotAPI
+    delays: dict[str, float]
+    accept_delays: dict[str, float]
 
     def handle_error(self, request, client_address) -> None:
         pass  # disconnects during shutdown are expected; real errors surface as failed assertions
 
 
 class BotAPIServer:
-    def __init__(self, api: FakeBotAPI | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, api: FakeBotAPI | None = None, host: str = "127.0.0.1", port: int = 0,
+                 delays: dict[str, float] | None = None, accept_delays: dict[str, float] | None = None):
         self.api = api or FakeBotAPI()
+        self.delays = delays if delays is not None else {}  # mutable while the server runs
+        self.accept_delays = accept_delays if accept_delays is not None else {}
         self._httpd = _Server((host, port), _Handler)
         self._httpd.api = self.api
+        self._httpd.delays, self._httpd.accept_delays = self.delays, self.accept_delays
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="botapi-server", daemon=True)
 
     @property
