@@ -372,10 +372,10 @@ async def test_case_deadline_reminder_fires_once_and_opens_the_card(bot):
     assert f"#{cid}" in reminder["text"] and "《行政处罚法》第六十条" in reminder["text"]
 
     message = bot.stored(OFFICER, reminder)
-    if "查看案件" in labels(message):  # the sweep's case button (scheduler/reminders.py)
-        shown = await press_send(bot, OFFICER, message, "查看案件")
-        assert case_id(shown) == cid and "作出行政处罚决定" in shown["text"]
-        assert bot.api.messages[(OFFICER, message["message_id"])]["text"] == message["text"]  # reminder kept
+    assert labels(message) == ["查看案件"]  # the sweep's case button (scheduler/reminders.py)
+    shown = await press_send(bot, OFFICER, message, "查看案件")
+    assert case_id(shown) == cid and "作出行政处罚决定" in shown["text"]
+    assert bot.api.messages[(OFFICER, message["message_id"])]["text"] == message["text"]  # reminder kept
 
 
 # --- the card's length (pure rendering, no bot) ------------------------------------------------------------------
