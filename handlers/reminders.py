@@ -13,6 +13,7 @@ import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.jobstores.base import JobLookupError
 from telegram import Update
 from telegram.ext import Application, CommandHandler, JobQueue, MessageHandler, filters
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SERVICE_KEY = "reminders"
 SWEEP_INTERVAL = 10.0  # seconds; without the wake-up a reminder would be up to this late
+FIRST_SWEEP = 0.5  # seconds after the job queue really started: what fell due while the bot was down
 SWEEP_JOB = "reminder-sweep"
 WAKEUP_JOB = "reminder-wakeup"
 PRECISE_WAKEUP = True  # the benchmark switches it off to measure the regular sweep alone
@@ -138,4 +140,9 @@ def register(app: Application) -> None:
         filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.Regex(r"^\s*提醒我"), remind
     ))
     if app.job_queue is not None:
-        app.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL, first=1.0, name=SWEEP_JOB)
+        jobs = app.job_queue
+        jobs.run_repeating(sweep_job, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name=SWEEP_JOB)
+        # A delay given now would count from now, and start-up (migrations, the knowledge index) can take
+        # longer: APScheduler would then skip to the next interval. Plan the first sweep on the real start.
+        jobs.scheduler.add_listener(lambda _event: jobs.run_once(sweep_job, when=FIRST_SWEEP, name=WAKEUP_JOB),
+                                    EVENT_SCHEDULER_STARTED)
