@@ -10,8 +10,10 @@ The database is the source of truth: every reminder has a due time and a deliver
    failure (429, 5xx, timeout, network) puts it back to pending with a back-off; a permanent one
    (bot blocked, chat gone) marks it failed.
 
-One reminder is claimed at a time, right before it is sent, so at most the message in flight is in
-`sending` when the process dies.
+Each reminder is claimed right before it is sent, so only messages in flight are `sending` when the
+process dies: one per lane. By default there is one lane (due order across chats, one message in flight);
+`lanes` > 1 sends to different chats in parallel (a chat's reminders stay in order), for bursts larger
+than one Telegram round trip per message allows (bench/reminder_bench.py measures both).
 
 Exactly once, with one exception. Telegram has no idempotency key, so one window can produce a second
 copy: the process dies (kill -9, power loss) AFTER Telegram accepted the message and BEFORE the
@@ -64,6 +66,7 @@ MAX_ATTEMPTS = 8
 MAX_PENDING_PER_USER = 50
 LATE_AFTER = timedelta(minutes=2)  # a delivery later than this says it is late
 ACTIVE = (ReminderState.pending, ReminderState.sending)
+SEND_LANES = 1  # parallel sends to different chats; Telegram allows about 30 messages/s in all
 
 
 def _utc(dt: datetime) -> datetime:
@@ -159,11 +162,13 @@ class ReminderService:
         abandoned = and_(Reminder.state == ReminderState.sending, Reminder.claimed_at < now - LEASE)
         return or_(due, abandoned)
 
-    async def due_ids(self, now: datetime, limit: int = 50) -> list[int]:
-        """Reminders claimable at `now`, oldest due first (pending and due, or a claim past its lease)."""
+    async def due(self, now: datetime, limit: int = 50) -> list[tuple[int, int]]:
+        """(id, chat_id) of reminders claimable at `now`, oldest due first (pending and due, or a claim
+        past its lease)."""
         async with self.db.session() as s:
-            query = select(Reminder.id).where(self._claimable(_utc(now))).order_by(Reminder.due_at, Reminder.id)
-            return list(await s.scalars(query.limit(limit)))
+            query = select(Reminder.id, Reminder.chat_id).where(self._claimable(_utc(now)))
+            rows = await s.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit))
+            return [(rid, chat) for rid, chat in rows]
 
     async def claim(self, reminder_id: int, now: datetime) -> ReminderView | None:
         """Take one reminder for this instance; None if another sweep was first or it is not due."""
@@ -186,7 +191,7 @@ class ReminderService:
 
     async def claim_due(self, now: datetime, limit: int = 50) -> list[ReminderView]:
         """Claim up to `limit` due reminders at once (the sweep claims one at a time instead)."""
-        claimed = [await self.claim(rid, now) for rid in await self.due_ids(now, limit)]
+        claimed = [await self.claim(rid, now) for rid, _chat in await self.due(now, limit)]
         return [r for r in claimed if r is not None]
 
     async def recover_orphans(self) -> int:
@@ -295,21 +300,32 @@ class SweepResult:
     failed: int = 0
 
 
-async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None, limit: int = 50) -> SweepResult:
-    """Send every due reminder once, one claim at a time, until none is due. Safe to run concurrently on
-    several instances. `now` fixes the clock (tests); otherwise each reminder is judged at the real time."""
+async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None, limit: int = 50,
+                lanes: int | None = None) -> SweepResult:
+    """Send every due reminder once, each claimed just before its send, until none is due. Safe to run
+    concurrently on several instances. `now` fixes the clock (tests); otherwise each reminder is judged
+    at the real time."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
+    lanes = lanes or SEND_LANES
     result = SweepResult()
     await service.start()
-    while True:
-        ids = await service.due_ids(clock(), limit)
-        claimed_any = False
+
+    async def lane(ids: list[int]) -> int:
+        claimed = 0
         for rid in ids:
             r = await service.claim(rid, clock())
             if r is not None:
-                claimed_any = True
+                claimed += 1
                 await _deliver(bot, service, r, clock(), result)
-        if len(ids) < limit or not claimed_any:  # a full batch may hide more due reminders
+        return claimed
+
+    while True:
+        batch = await service.due(clock(), limit)
+        by_lane: dict[int, list[int]] = {}
+        for rid, chat_id in batch:
+            by_lane.setdefault(chat_id % lanes, []).append(rid)
+        claimed = sum(await asyncio.gather(*(lane(ids) for ids in by_lane.values())))
+        if len(batch) < limit or not claimed:  # a full batch may hide more due reminders
             return result
 
 

@@ -161,11 +161,17 @@ async def test_timeout_is_resent_with_the_note(svc: ReminderService) -> None:
     assert fake.delivered == [(USER, f"⏰ 提醒：报送简报\n{RESENT}")]
 
 
-async def test_one_claim_at_a_time_and_backlog_beyond_a_batch(db, svc: ReminderService) -> None:
-    """A sweep claims each reminder just before sending it (a kill leaves at most one in flight) and keeps
-    going past its batch size until nothing is due."""
-    async with db.session() as s:  # more than one officer may have: planned org reminders of many units
-        planned = [PlannedReminder(f"org:test:{i}", USER, USER, T0, f"积压{i}", "org") for i in range(120)]
+async def test_claimed_just_before_sending_in_lanes_and_backlog_beyond_a_batch(db, svc: ReminderService) -> None:
+    """A sweep claims each reminder just before sending it (a kill leaves only the messages in flight
+    claimed: one per lane), keeps a chat's reminders in order, and goes on past its batch size until
+    nothing is due."""
+    chats = [USER, USER + 1, USER + 2]  # USER + 1 and USER + 2 fall in different lanes, USER + 4 with USER
+    async with db.session() as s:
+        for uid in chats[1:]:
+            s.add(User(id=uid, name="同事", role=Role.officer))
+        await s.flush()
+        planned = [PlannedReminder(f"org:test:{i}", chats[i % 3], chats[i % 3], T0, f"积压{i:03d}", "org")
+                   for i in range(120)]
         await sync_planned(s, planned, scope_prefix="org:test:")
     in_flight: list[int] = []
 
@@ -174,12 +180,22 @@ async def test_one_claim_at_a_time_and_backlog_beyond_a_batch(db, svc: ReminderS
             async with db.session() as s:
                 in_flight.append(await s.scalar(
                     select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.sending)))
+            await asyncio.sleep(0.001)  # let the other lanes run meanwhile
             return await super().send_message(chat_id, text, **kw)
 
     fake = CountingBot()
-    assert (await sweep(fake, svc, now=T0, limit=50)).sent == 120
-    assert set(in_flight) == {1}
+    assert (await sweep(fake, svc, now=T0, limit=50, lanes=4)).sent == 120
+    assert max(in_flight) <= 3 and 3 in in_flight  # three chats in three lanes
     assert len({t for _, t in fake.delivered}) == 120
+    for chat in chats:
+        mine = [t for c, t in fake.delivered if c == chat]
+        assert mine == sorted(mine) and len(mine) == 40
+    in_flight.clear()
+    async with db.session() as s:
+        await sync_planned(s, [PlannedReminder(f"org:one:{i}", chats[i % 3], chats[i % 3], T0, f"单道{i:03d}", "org")
+                               for i in range(12)], scope_prefix="org:one:")
+    await sweep(fake, svc, now=T0)  # the default: one lane, due order across chats
+    assert in_flight == [1] * 12 and [t.split("\n")[1] for _, t in fake.delivered[120:]] == [f"单道{i:03d}" for i in range(12)]
 
 
 async def test_next_due_sees_pending_and_retries(svc: ReminderService) -> None:
