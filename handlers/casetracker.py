@@ -9,6 +9,7 @@ the /newcase dialog and a date being typed live in chat_data, with a 10-minute e
 from __future__ import annotations
 
 import html
+import logging
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +33,7 @@ from scheduler.case_model import CaseState
 from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseClosed, CaseService, CaseSummary, CaseView
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
 
+log = logging.getLogger(__name__)
 SERVICE_KEY = "case_tracker"
 DIALOG = "case_dialog"  # chat_data[DIALOG] = {"step": name|party|opened|event, "since": monotonic, …}
 WAIT_SECONDS = 600
@@ -602,6 +604,19 @@ def _waiting_filter(app: Application) -> filters.MessageFilter:
     return Waiting(name="case_waiting")
 
 
+REPLAN_INTERVAL = 6 * 3600.0  # seconds; cases are re-planned on every change, this catches outside changes
+REPLAN_FIRST = 120.0
+
+
+async def replan_job(context: Context) -> None:
+    try:
+        n = await context.application.bot_data[SERVICE_KEY].replan_open()
+    except Exception:  # the next run tries again; planning is idempotent
+        log.exception("case re-plan failed")
+        return
+    log.info("case reminders re-planned for %d open cases", n)
+
+
 def register(app: Application) -> None:
     """Register before the free-text question handler: what the dialog asks for is not a question."""
     settings = app.bot_data[KEY].settings
@@ -620,3 +635,5 @@ def register(app: Application) -> None:
     # group 1 runs besides whatever handled the command in group 0
     keeps_dialog = filters.Regex(r"^/(newcase|event)(@\w+)?(\s|$)")  # these set the dialog themselves
     app.add_handler(MessageHandler(filters.COMMAND & ~keeps_dialog, leave_dialog), group=1)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(replan_job, interval=REPLAN_INTERVAL, first=REPLAN_FIRST, name="case-replan")

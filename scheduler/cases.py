@@ -163,6 +163,20 @@ class CaseService:
         return sorted(summaries, key=lambda c: (c.next_deadline.due if c.next_deadline else far, c.case.id))
 
     # --- changes -------------------------------------------------------------------------------------
+    async def replan_open(self, now: datetime | None = None) -> int:
+        """Re-plan every open case, one transaction each (the daily job). Brings reminders in line with
+        what changed outside the case: a new unit admin to escalate to, holiday data for a new year, a
+        new release of the deadline rules. Keys keep it from doubling anything. Returns cases re-planned."""
+        now = self._now(now)
+        async with self.db.session() as s:
+            ids = list(await s.scalars(select(Case.id).where(Case.state == CaseState.open).order_by(Case.id)))
+        for case_id in ids:
+            async with self.db.session() as s:
+                case = await s.get(Case, case_id)
+                if case is not None and case.state is CaseState.open:
+                    await self._replan(s, case, now)
+        return len(ids)
+
     async def open_case(self, member: Member, name: str, party: str, opened_on: date, now: datetime | None = None) -> CaseView:
         now = self._now(now)
         name, party = self._check_text(name, T.NAME_EMPTY, T.NAME_TOO_LONG, MAX_NAME), self._check_text(

@@ -380,3 +380,22 @@ async def test_escalation_delivered_to_the_unit_admin(db, svc, people) -> None:
     chief_text = next(t for c, t in fake.sent if c == CHIEF)
     assert "案件期限已过" in chief_text and "办案人：张三" in chief_text and f"#{case.id}" in chief_text
     assert "已逾期1天" in chief_text
+
+
+async def test_daily_replan_follows_a_new_unit_admin(db, svc, people) -> None:
+    """The daily job re-plans open cases: a unit admin appointed in 一大队 after the case was opened gets
+    its future escalations instead of 一支队's; closed cases are left alone; running it twice adds nothing."""
+    case = await svc.open_case(people[HANDLER], "寅案", "寅公司", date(2026, 3, 2), now=NOW)
+    closed = await svc.open_case(people[HANDLER], "卯案", "卯公司", date(2026, 3, 2), now=NOW)
+    await svc.close(people[HANDLER], closed.id, now=NOW)
+    escalated_to = {r.user_id for r in (await reminders(db, case.id)).values() if r.kind == "escalation"}
+    assert escalated_to == {CHIEF}
+    async with db.session() as s:
+        s.add(User(id=504, name="孙内勤", role=Role.unit_admin, unit_id=(await s.get(User, HANDLER)).unit_id))
+    assert await svc.replan_open(now=NOW) == 1
+    pending = await reminders(db, case.id)
+    assert {r.user_id for r in pending.values() if r.kind == "escalation"} == {504}
+    assert not await reminders(db, closed.id)
+    count = len(await reminders(db, case.id, state=None))
+    assert await svc.replan_open(now=NOW) == 1
+    assert len(await reminders(db, case.id, state=None)) == count
