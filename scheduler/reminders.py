@@ -220,7 +220,8 @@ class ReminderService:
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending reminder becomes claimable (UTC); may be in the past."""
-        when = func.coalesce(Reminder.next_attempt_at, Reminder.due_at)  # a retry waits past its due time
+        # the later of due_at and next_attempt_at (a retry waits past its due time): exactly when it is claimable
+        when = case((Reminder.next_attempt_at > Reminder.due_at, Reminder.next_attempt_at), else_=Reminder.due_at)
         async with self.db.session() as s:
             first = await s.scalar(select(func.min(when)).where(Reminder.state == ReminderState.pending))
         return _utc(first) if first else None

@@ -205,6 +205,9 @@ async def test_next_due_sees_pending_and_retries(svc: ReminderService) -> None:
     assert await svc.next_due() == T0 + timedelta(minutes=10)
     await sweep(FakeBot(NetworkError("down")), svc, now=T0 + timedelta(minutes=10))  # retried in 30 s
     assert await svc.next_due() == T0 + timedelta(minutes=10, seconds=30)
+    async with svc.db.session() as s:  # a planner moved the due time past the pending retry
+        await s.execute(update(Reminder).where(Reminder.id == soon.id).values(due_at=T0 + timedelta(minutes=20)))
+    assert await svc.next_due() == T0 + timedelta(minutes=20)  # claimable then, not at the old retry time
     assert await svc.cancel(USER, soon.id)
     assert await svc.next_due() == T0 + timedelta(minutes=30)
 
