@@ -27,7 +27,7 @@ from bot.services.users import Member
 from bot.storage import Role
 from handlers import case_texts as t
 from handlers.case_dates import parse_case_date
-from handlers.common import Context, error_text, member_or_prompt, send
+from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt, send
 from handlers.exemptions import WAITING as EXEMPT_WAITING
 from scheduler.case_model import CaseState
 from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseClosed, CaseService, CaseSummary, CaseView
@@ -636,4 +636,5 @@ def register(app: Application) -> None:
     keeps_dialog = filters.Regex(r"^/(newcase|event)(@\w+)?(\s|$)")  # these set the dialog themselves
     app.add_handler(MessageHandler(filters.COMMAND & ~keeps_dialog, leave_dialog), group=1)
     if app.job_queue is not None:
-        app.job_queue.run_repeating(replan_job, interval=REPLAN_INTERVAL, first=REPLAN_FIRST, name="case-replan")
+        app.job_queue.run_repeating(replan_job, interval=REPLAN_INTERVAL, first=REPLAN_FIRST, name="case-replan",
+                                    job_kwargs=LATE_START_OK)

@@ -12,6 +12,9 @@ from bot.services.errors import ServiceError
 from bot.services.users import Member
 
 Context = ContextTypes.DEFAULT_TYPE
+# For jobs whose first run is given as a delay at registration: start-up (migrations, the knowledge index)
+# can take longer than that delay, and APScheduler would then skip the run as missed. Run it late instead.
+LATE_START_OK = {"misfire_grace_time": None, "coalesce": True}
 
 
 def error_text(err: ServiceError) -> str:

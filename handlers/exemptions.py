@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import texts
 from bot.render import Buttons, Reply, esc
-from handlers.common import Context, member_or_prompt, send
+from handlers.common import LATE_START_OK, Context, member_or_prompt, send
 from knowledge.exemptions import ExemptDialog, ExemptionItem, Exemptions, load_exemptions, start_dialog
 from knowledge.render_cards import dialog_card, item_card, item_line
 
@@ -205,4 +205,4 @@ def register(app: Application) -> None:
         filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & _waiting_filter(app), described
     ))
     if app.job_queue is not None:
-        app.job_queue.run_once(_warm_job, when=0.5, name="exempt-warm")
+        app.job_queue.run_once(_warm_job, when=0.5, name="exempt-warm", job_kwargs=LATE_START_OK)

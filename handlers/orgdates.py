@@ -24,7 +24,7 @@ from bot.services.units import UnitNode
 from bot.services.users import Member
 from bot.storage import Role
 from handlers import org_texts as t
-from handlers.common import Context, error_text, member_or_prompt, send, svc
+from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt, send, svc
 from scheduler.org_deadlines import OrgItem, next_due
 from scheduler.org_service import OrgDeadlineService, format_date, is_unit_setting
 
@@ -262,4 +262,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("orgdate", orgdate))
     app.add_handler(CallbackQueryHandler(button, pattern=rf"^{BUTTON}:"))
     if app.job_queue is not None:
-        app.job_queue.run_repeating(plan_job, interval=PLAN_INTERVAL, first=3.0, name="org-deadlines-plan")
+        app.job_queue.run_repeating(plan_job, interval=PLAN_INTERVAL, first=3.0, name="org-deadlines-plan",
+                                    job_kwargs=LATE_START_OK)
