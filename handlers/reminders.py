@@ -23,7 +23,14 @@ from bot.render import esc
 from handlers.common import Context, member_or_prompt, send
 from scheduler import texts
 from scheduler.remind_parse import HELP, ParsedReminder, parse_reminder
-from scheduler.reminders import MAX_PENDING_PER_USER, ReminderService, TooManyReminders, format_when, sweep
+from scheduler.reminders import (
+    MAX_PENDING_PER_USER,
+    ReminderService,
+    ReminderView,
+    TooManyReminders,
+    format_when,
+    sweep,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +77,15 @@ async def remind(update: Update, context: Context) -> None:
         await send(update, texts.REMIND_CREATED.format(**values))
 
 
+MAX_LISTED = 30  # a reply stays far below Telegram's 4096 characters
+
+
+def _summary(r: ReminderView) -> str:
+    """One line for a planned reminder: its heading line and what falls due (“📁 某案 #3 · 作出行政处罚决定”)."""
+    lines = r.text.splitlines()
+    return " · ".join([lines[0], lines[1].split("：")[0]]) if len(lines) > 1 else r.text
+
+
 async def list_reminders(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
@@ -78,11 +94,20 @@ async def list_reminders(update: Update, context: Context) -> None:
     if not items:
         await send(update, texts.REMINDERS_EMPTY)
         return
-    lines = [texts.REMINDERS_TITLE]
-    for r in items:
-        rule = f"（{esc(r.recurrence.describe())}）" if r.recurrence else ""
-        lines.append(texts.REMINDERS_LINE.format(id=r.id, when=format_when(r.due_at), rule=rule, text=esc(r.text)))
-    await send(update, "\n".join(lines)[:4000])
+    personal = [r for r in items if r.kind == "personal"]
+    planned = [r for r in items if r.kind != "personal"]
+    lines = []
+    for title, group in ((texts.REMINDERS_TITLE, personal), (texts.REMINDERS_PLANNED_TITLE, planned)):
+        if not group:
+            continue
+        lines.append(("\n" if lines else "") + title)
+        for r in group[:MAX_LISTED]:
+            rule = f"（{esc(r.recurrence.describe())}）" if r.recurrence else ""
+            text = r.text if r.kind == "personal" else _summary(r)
+            lines.append(texts.REMINDERS_LINE.format(id=r.id, when=format_when(r.due_at), rule=rule, text=esc(text)))
+        if len(group) > MAX_LISTED:
+            lines.append(texts.REMINDERS_MORE.format(n=len(group) - MAX_LISTED))
+    await send(update, "\n".join(lines))
 
 
 async def unremind(update: Update, context: Context) -> None:

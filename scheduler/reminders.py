@@ -115,7 +115,8 @@ class ReminderService:
     async def create(self, user_id: int, chat_id: int, parsed: ParsedReminder, kind: str = "personal") -> ReminderView:
         async with self.db.session() as s:
             count = await s.scalar(
-                select(func.count()).select_from(Reminder).where(Reminder.user_id == user_id, Reminder.state.in_(ACTIVE))
+                select(func.count()).select_from(Reminder).where(  # planned ones (cases, 报送) do not count
+                    Reminder.user_id == user_id, Reminder.kind == kind, Reminder.state.in_(ACTIVE))
             )
             if (count or 0) >= MAX_PENDING_PER_USER:
                 raise TooManyReminders()

@@ -414,3 +414,32 @@ async def test_e2e_restart_resends_the_one_in_flight_with_the_note(tmp_path, ser
         assert (await _reminders(second).get(in_flight)).state is ReminderState.sent
     finally:
         await stop_bot(second)
+
+
+async def test_planned_reminders_do_not_count_against_the_personal_limit(db, svc: ReminderService) -> None:
+    from scheduler.reminders import MAX_PENDING_PER_USER, TooManyReminders
+
+    planned = [
+        PlannedReminder(f"org:1:monthly_figures:2026-12-{d:02d}:d0:{USER}", USER, USER, T0 + timedelta(days=d),
+                        "报送上月执法统计数据（一大队）\n截止日期：…", "org")
+        for d in range(1, MAX_PENDING_PER_USER + 2)
+    ]
+    async with db.session() as s:
+        await sync_planned(s, planned, scope_prefix="org:1:")
+    for n in range(MAX_PENDING_PER_USER):
+        await svc.create(USER, USER, one_off(10 + n, f"事项{n}"))
+    with pytest.raises(TooManyReminders):
+        await svc.create(USER, USER, one_off(99, "再多一条"))
+
+
+async def test_e2e_reminders_list_groups_planned_ones_in_one_line_each(bot) -> None:
+    await bot.send(ADMIN_ID, "/remind 明天上午9点 报送简报", name="局管理员")
+    opened = datetime.now(TZ).date() - timedelta(days=60)  # the decision is due in 30 days
+    [card] = await bot.send(ADMIN_ID, f"/newcase 某公司超标排放案；某公司；{opened.isoformat()}", name="局管理员")
+    assert "#1" in card["text"]
+    [reply] = await bot.send(ADMIN_ID, "/reminders", name="局管理员")
+    text = reply["text"]
+    personal, planned = text.split("自动提醒")
+    assert "报送简报" in personal and "某公司超标排放案" not in personal
+    assert "某公司超标排放案（某公司）#1 · 作出行政处罚决定" in planned
+    assert "依据" not in planned  # one line per planned reminder, the card has the details
