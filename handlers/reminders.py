@@ -1,4 +1,5 @@
-"""Personal reminders: /remind 时间 内容, “提醒我…” messages, /reminders, /unremind 编号; and the jobs
+"""Personal reminders: /remind 时间 内容, “提醒我…” messages, /reminders (取消 buttons), /unremind 编号,
+稍后提醒 buttons on every delivered reminder; and the jobs
 that deliver every kind of reminder (scheduler/reminders.py holds the storage and delivery rules).
 
 Two jobs run the same sweep: a regular one every SWEEP_INTERVAL (the safety net: it finds whatever is
@@ -15,20 +16,23 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.jobstores.base import JobLookupError
-from telegram import Update
-from telegram.ext import Application, CommandHandler, JobQueue, MessageHandler, filters
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
-from bot.context import KEY
-from bot.render import esc
+from bot.context import KEY, services
+from bot.render import Reply, esc
 from handlers.common import Context, member_or_prompt, send
 from scheduler import texts
 from scheduler.remind_parse import HELP, ParsedReminder, parse_reminder
 from scheduler.reminders import (
     MAX_PENDING_PER_USER,
+    SNOOZE_PREFIX,
     ReminderService,
     ReminderView,
     TooManyReminders,
     format_when,
+    snooze_due,
     sweep,
 )
 
@@ -78,6 +82,8 @@ async def remind(update: Update, context: Context) -> None:
 
 
 MAX_LISTED = 30  # a reply stays far below Telegram's 4096 characters
+MAX_CANCEL_BUTTONS = 12
+CANCEL_PREFIX = "rm:c"  # rm:c:<reminder id>
 
 
 def _summary(r: ReminderView) -> str:
@@ -86,14 +92,11 @@ def _summary(r: ReminderView) -> str:
     return " · ".join([lines[0], lines[1].split("：")[0]]) if len(lines) > 1 else r.text
 
 
-async def list_reminders(update: Update, context: Context) -> None:
-    member = await member_or_prompt(update, context)
-    if member is None:
-        return
-    items = await reminder_service(context).pending(member.id)
+async def list_reply(user_id: int, context: Context) -> Reply:
+    """Pending reminders, personal ones first with a 取消 button each (the first MAX_CANCEL_BUTTONS)."""
+    items = await reminder_service(context).pending(user_id)
     if not items:
-        await send(update, texts.REMINDERS_EMPTY)
-        return
+        return Reply(texts.REMINDERS_EMPTY)
     personal = [r for r in items if r.kind == "personal"]
     planned = [r for r in items if r.kind != "personal"]
     lines = []
@@ -107,7 +110,15 @@ async def list_reminders(update: Update, context: Context) -> None:
             lines.append(texts.REMINDERS_LINE.format(id=r.id, when=format_when(r.due_at), rule=rule, text=esc(text)))
         if len(group) > MAX_LISTED:
             lines.append(texts.REMINDERS_MORE.format(n=len(group) - MAX_LISTED))
-    await send(update, "\n".join(lines))
+    cancel = [(texts.CANCEL_BUTTON.format(id=r.id), f"{CANCEL_PREFIX}:{r.id}") for r in personal[:MAX_CANCEL_BUTTONS]]
+    return Reply("\n".join(lines), [cancel[i:i + 3] for i in range(0, len(cancel), 3)])
+
+
+async def list_reminders(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    await send(update, await list_reply(member.id, context))
 
 
 async def unremind(update: Update, context: Context) -> None:
@@ -120,6 +131,39 @@ async def unremind(update: Update, context: Context) -> None:
         return
     done = await reminder_service(context).cancel(member.id, int(arg))
     await send(update, (texts.UNREMIND_DONE if done else texts.UNREMIND_NOT_FOUND).format(id=int(arg)))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """稍后提醒 on a delivered reminder (rm:z:<id>:<code>) and 取消 in the /reminders list (rm:c:<id>)."""
+    query = update.callback_query
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    parts = (query.data or "").split(":")
+    service = reminder_service(context)
+    if query.data.startswith(SNOOZE_PREFIX + ":") and len(parts) == 4 and parts[2].isdigit():
+        due = snooze_due(parts[3], datetime.now(UTC), services(context).settings.reminder_hour)
+        done = await service.snooze(member.id, int(parts[2]), due) if due else None
+        if done is None:
+            await query.answer(texts.SNOOZE_GONE, show_alert=True)
+            return
+        copy, _created = done  # a second tap shows the same time: one copy only
+        note = texts.SNOOZED.format(when=format_when(copy.due_at))
+        await query.answer(note)
+        keep = [row for row in (query.message.reply_markup.inline_keyboard if query.message.reply_markup else [])
+                if not any((b.callback_data or "").startswith(SNOOZE_PREFIX) for b in row)]
+        with contextlib.suppress(BadRequest):  # already edited by the first tap
+            await query.edit_message_text(f"{query.message.text_html}\n{note}",
+                                          reply_markup=InlineKeyboardMarkup(keep) if keep else None)
+        return
+    if query.data.startswith(CANCEL_PREFIX + ":") and len(parts) == 3 and parts[2].isdigit():
+        done = await service.cancel(member.id, int(parts[2]))
+        await query.answer((texts.UNREMIND_DONE if done else texts.UNREMIND_NOT_FOUND).format(id=int(parts[2])))
+        reply = await list_reply(member.id, context)
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        return
+    await query.answer(texts.SNOOZE_GONE, show_alert=True)
 
 
 async def sweep_job(context: Context) -> None:
@@ -161,6 +205,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("remind", remind))
     app.add_handler(CommandHandler("reminders", list_reminders))
     app.add_handler(CommandHandler("unremind", unremind))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^rm:"))
     app.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.Regex(r"^\s*提醒我"), remind
     ))

@@ -45,7 +45,7 @@ import secrets
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select, update
 from telegram import Bot
@@ -147,6 +147,26 @@ class ReminderService:
                 .values(state=ReminderState.cancelled)
             )
             return result.rowcount == 1
+
+    async def snooze(self, user_id: int, reminder_id: int, due: datetime) -> tuple[ReminderView, bool] | None:
+        """A one-off copy of a delivered reminder, due again at `due` (its kind and case kept). Keyed on the
+        delivery it answers, so a double tap on 稍后提醒 makes one copy: (copy, created?). None if not the
+        owner's or never delivered."""
+        async with self.db.session() as s:
+            r = await s.get(Reminder, reminder_id)
+            if r is None or r.user_id != user_id or r.sent_count == 0:
+                return None
+            key = f"snooze:{r.id}:{r.sent_count}"
+            existing = await s.scalar(select(Reminder).where(Reminder.dedupe_key == key))
+            if existing is not None:
+                return ReminderView.of(existing), False
+            copy = Reminder(
+                user_id=r.user_id, chat_id=r.chat_id, text=r.text, kind=r.kind, case_id=r.case_id, dedupe_key=key,
+                due_at=_utc(due), state=ReminderState.pending, attempts=0, sent_count=0, possibly_sent=False,
+            )
+            s.add(copy)
+            await s.flush()
+            return ReminderView.of(copy), True
 
     async def get(self, reminder_id: int) -> ReminderView | None:
         async with self.db.session() as s:
@@ -281,8 +301,26 @@ def render(reminder: ReminderView, now: datetime, late_after: timedelta = LATE_A
         lines.append(texts.REMINDER_RESENT)
     if reminder.recurrence:
         lines.append(texts.REMINDER_REPEATS.format(rule=esc(reminder.recurrence.describe())))
-    buttons = [[(texts.REMINDER_CASE_BUTTON, f"ck:v:{reminder.case_id}")]] if reminder.case_id else []
+    buttons = [[(label, f"{SNOOZE_PREFIX}:{reminder.id}:{code}") for code, label in texts.SNOOZE_LABELS.items()]]
+    if reminder.case_id:
+        buttons.append([(texts.REMINDER_CASE_BUTTON, f"ck:v:{reminder.case_id}")])
     return Reply("\n".join(lines), buttons)
+
+
+SNOOZE_PREFIX = "rm:z"  # rm:z:<reminder id>:<code in texts.SNOOZE_LABELS>
+
+
+def snooze_due(code: str, now: datetime, morning_hour: int = 9) -> datetime | None:
+    """When a snoozed reminder comes again: 10 minutes, an hour, or tomorrow morning (local)."""
+    now = _utc(now)
+    if code == "10m":
+        return now + timedelta(minutes=10)
+    if code == "1h":
+        return now + timedelta(hours=1)
+    if code == "tm":
+        tomorrow = now.astimezone(TZ).date() + timedelta(days=1)
+        return datetime.combine(tomorrow, time(morning_hour), tzinfo=TZ).astimezone(UTC)
+    return None
 
 
 def format_when(moment: datetime) -> str:

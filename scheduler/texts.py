@@ -30,3 +30,7 @@ REMINDER_BY_KIND = {
 }
 REMINDER_RESENT = "（系统意外中断后补发；如已收到，请忽略本条）"
 REMINDER_CASE_BUTTON = "查看案件"
+SNOOZE_LABELS = {"10m": "10分钟后再提醒", "1h": "1小时后", "tm": "明天上午"}
+SNOOZED = "💤 已推迟，将在 {when} 再次提醒。"
+SNOOZE_GONE = "这条提醒已无法推迟。"
+CANCEL_BUTTON = "取消 {id}"

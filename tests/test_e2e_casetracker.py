@@ -372,7 +372,7 @@ async def test_case_deadline_reminder_fires_once_and_opens_the_card(bot):
     assert f"#{cid}" in reminder["text"] and "《行政处罚法》第六十条" in reminder["text"]
 
     message = bot.stored(OFFICER, reminder)
-    assert labels(message) == ["查看案件"]  # the sweep's case button (scheduler/reminders.py)
+    assert labels(message) == ["10分钟后再提醒", "1小时后", "明天上午", "查看案件"]  # the sweep's buttons
     shown = await press_send(bot, OFFICER, message, "查看案件")
     assert case_id(shown) == cid and "作出行政处罚决定" in shown["text"]
     assert bot.api.messages[(OFFICER, message["message_id"])]["text"] == message["text"]  # reminder kept

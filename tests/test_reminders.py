@@ -225,10 +225,11 @@ def test_render_by_kind_escapes_and_links_the_case() -> None:
     assert render(_view("personal", "喝水 <b>"), T0).text == "⏰ 提醒：喝水 &lt;b&gt;"
     case = render(_view("case", body, case_id=17), T0)
     assert case.text == f"⏰ 办案期限提醒\n{escaped}"
-    assert case.buttons == [[("查看案件", "ck:v:17")]]
+    snooze = [("10分钟后再提醒", "rm:z:1:10m"), ("1小时后", "rm:z:1:1h"), ("明天上午", "rm:z:1:tm")]
+    assert case.buttons == [snooze, [("查看案件", "ck:v:17")]]
     assert render(_view("escalation", body, case_id=17), T0).text.startswith("🚨 期限逾期报告\n（2026）")
     org = render(_view("org", "季度执法数据报送"), T0)
-    assert org.text == "📅 报送提醒\n季度执法数据报送" and org.buttons == [] and org.markup is None
+    assert org.text == "📅 报送提醒\n季度执法数据报送" and org.buttons == [snooze]
     late = render(_view("org", "季度执法数据报送", possibly_sent=True), T0 + timedelta(hours=3)).text
     assert late.splitlines() == ["📅 报送提醒", "季度执法数据报送", "（原定 2026年11月25日（周三）09:00，系统暂停后延迟送达）",
                                  RESENT]
@@ -375,7 +376,8 @@ async def test_e2e_kinds_case_button_and_late_with_controlled_clock(bot) -> None
     assert "原定 2026年11月24日（周二）09:00" in sent[0]["text"]
     assert bot.api.button(case_msg, "查看案件") == f"ck:v:{case_id}"
     assert bot.api.button(bot.stored(ADMIN_ID, sent[1]), "查看案件") == f"ck:v:{case_id}"
-    assert "reply_markup" not in bot.stored(ADMIN_ID, sent[2])
+    assert bot.api.button(bot.stored(ADMIN_ID, sent[2]), "查看案件") is None
+    assert bot.api.button(bot.stored(ADMIN_ID, sent[2]), "1小时后") is not None
 
 
 async def test_e2e_precise_wakeup_delivers_on_time(bot) -> None:
@@ -443,3 +445,32 @@ async def test_e2e_reminders_list_groups_planned_ones_in_one_line_each(bot) -> N
     assert "报送简报" in personal and "某公司超标排放案" not in personal
     assert "某公司超标排放案（某公司）#1 · 作出行政处罚决定" in planned
     assert "依据" not in planned  # one line per planned reminder, the card has the details
+
+
+async def test_e2e_snooze_and_cancel_from_buttons(bot) -> None:
+    """稍后提醒 on a delivered reminder makes one copy however often it is tapped, and it comes again;
+    the /reminders list cancels with a button and shows the list without it."""
+    await bot.send(ADMIN_ID, "/remind 10分钟后 复核笔录", name="局管理员")
+    await bot.send(ADMIN_ID, "/remind 明天上午9点 报送简报", name="局管理员")
+    first, brief = sorted(await _reminders(bot).pending(ADMIN_ID), key=lambda r: r.text != "复核笔录")
+    now = datetime.now(UTC)
+    await _make_due(bot, first.id, now - timedelta(seconds=1))
+    await sweep(bot.app.bot, _reminders(bot), now=now)
+    [delivered] = _delivered(bot.api, ADMIN_ID, "复核笔录")
+    message = bot.stored(ADMIN_ID, delivered)
+    for _ in range(2):  # a double tap
+        await bot.press(ADMIN_ID, message, "10分钟后再提醒")
+        await bot.wait(lambda calls: sum(c.method == "answerCallbackQuery" for c in calls) >= 1)
+    await asyncio.sleep(0.3)
+    copies = [r for r in await _reminders(bot).pending(ADMIN_ID) if r.text == "复核笔录"]
+    assert len(copies) == 1 and timedelta(minutes=9) < copies[0].due_at - now <= timedelta(minutes=11)
+    edited = bot.api.messages[(ADMIN_ID, message["message_id"])]
+    assert "已推迟，将在" in edited["text"] and bot.api.button(edited, "1小时后") is None
+    await sweep(bot.app.bot, _reminders(bot), now=now + timedelta(minutes=11))
+    assert len(_delivered(bot.api, ADMIN_ID, "复核笔录")) == 2
+
+    [listing] = await bot.send(ADMIN_ID, "/reminders", name="局管理员")
+    listing = bot.stored(ADMIN_ID, listing)
+    await bot.press(ADMIN_ID, listing, f"取消 {brief.id}")
+    await bot.wait(lambda _: "没有待发的提醒" in bot.api.messages[(ADMIN_ID, listing["message_id"])]["text"])
+    assert (await _reminders(bot).get(brief.id)).state is ReminderState.cancelled
