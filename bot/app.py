@@ -22,7 +22,18 @@ from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-CONCURRENT_UPDATES = 32  # handlers mostly wait on the database, the search thread or Telegram
+CONCURRENT_UPDATES = 32
+
+
+class _StopNoise(logging.Filter):
+    """On stop APScheduler cancels the waiter of a running job (PTB shields the job itself, which finishes
+    and is drained) and logs the cancellation as an error with a traceback; it is not one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+logging.getLogger("apscheduler.executors.default").addFilter(_StopNoise())  # handlers mostly wait on the database, the search thread or Telegram
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -59,6 +70,7 @@ def build_application(
         .get_updates_request(updates_request or request or HTTPXRequest(read_timeout=40))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(startup)
+        .post_stop(drain)
         .post_shutdown(shutdown)
     )
     if settings.telegram_base_url:
@@ -90,6 +102,14 @@ async def set_commands(app: Application, s: Services) -> None:
     for admin_id in sorted(s.settings.admin_id_set):
         with contextlib.suppress(TelegramError):  # "chat not found" until the admin has written once
             await app.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
+
+
+async def drain(app: Application) -> None:
+    """post_stop: the job queue has stopped; a reminder sweep in progress finishes the message in hand and
+    its sent-mark while the HTTP client and the database are still open."""
+    reminders = app.bot_data.get("reminders")  # handlers/reminders.SERVICE_KEY
+    if reminders is not None:
+        await reminders.drain()
 
 
 async def shutdown(app: Application) -> None:

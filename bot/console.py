@@ -14,7 +14,7 @@ from typing import TextIO
 
 from telegram import Update
 
-from bot.app import build_application, startup
+from bot.app import build_application, drain, startup
 from bot.fakeapi import Call, FakeBotAPI, LocalRequest
 from bot.render import strip_html
 from bot.settings import Settings, get_settings
@@ -97,6 +97,8 @@ async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
     finally:
         watcher.cancel()
         await app.stop()
+        await drain(app)
+        printer.flush()  # what the last sweep delivered
         await app.shutdown()
         await app.bot_data["services"].db.dispose()
     return 0

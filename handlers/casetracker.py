@@ -29,6 +29,7 @@ from handlers import case_texts as t
 from handlers.case_dates import parse_case_date
 from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt, send
 from handlers.exemptions import WAITING as EXEMPT_WAITING
+from handlers.reminders import sweep_soon
 from scheduler.case_model import CaseState
 from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseClosed, CaseService, CaseSummary, CaseView
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
@@ -366,6 +367,7 @@ async def _open(update: Update, context: Context, member: Member, name: str, par
         return
     context.chat_data.pop(DIALOG, None)
     await _reply(update, _card_of(context, case, t.CASE_OPENED.format(id=case.id)))
+    sweep_soon(context)  # a deadline already inside its reminder window is nudged now
 
 
 async def _reply(update: Update, reply: Reply) -> None:
@@ -425,6 +427,7 @@ async def _record_typed(update: Update, context: Context, member: Member, case_i
         return
     context.chat_data.pop(DIALOG, None)
     await send(update, _card_of(context, case, _recorded_notice(event, when)))
+    sweep_soon(context)
 
 
 def _error(err: Exception) -> str:
@@ -565,6 +568,8 @@ async def on_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     await _edit(update, reply)
+    if op in ("r", "o"):  # recorded an event or reopened: a reminder may be due now
+        sweep_soon(context)
 
 
 def _plain(html_text: str) -> str:

@@ -10,6 +10,7 @@ wake-up job; each sweep replaces it with the then earliest due time.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
@@ -168,6 +169,15 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def sweep_job(context: Context) -> None:
     service = reminder_service(context)
+    # PTB shields a running job from the job queue's stop; the task is kept so that bot.app.drain
+    # (post_stop) can wait for the send in hand and its sent-mark while the HTTP client is still open.
+    task = asyncio.ensure_future(_sweep(context, service))
+    service.running.add(task)
+    task.add_done_callback(service.running.discard)
+    await task
+
+
+async def _sweep(context: Context, service: ReminderService) -> None:
     async with service.sweep_lock:  # a wake-up that fires during the regular sweep waits, then finds nothing
         try:
             result = await sweep(context.bot, service)
@@ -177,7 +187,8 @@ async def sweep_job(context: Context) -> None:
             return
     if result.sent or result.retried or result.failed:
         log.info("reminders: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
-    schedule_wakeup(context.job_queue, following)
+    if not service.halted:
+        schedule_wakeup(context.job_queue, following)
 
 
 def schedule_wakeup(job_queue: JobQueue | None, at: datetime | None) -> None:
@@ -197,11 +208,20 @@ def schedule_wakeup(job_queue: JobQueue | None, at: datetime | None) -> None:
     job_queue.run_once(sweep_job, when=at, name=WAKEUP_JOB)
 
 
+def sweep_soon(context: Context) -> None:
+    """After a change that may have planned a reminder due now (a case opened inside its reminder window):
+    sweep at once rather than at the next regular run."""
+    schedule_wakeup(context.job_queue, datetime.now(UTC))
+
+
 def register(app: Application) -> None:
     """Register before the free-text question handler, so “提醒我…” is not taken for a question."""
     services = app.bot_data[KEY]
     late_after = timedelta(seconds=services.settings.reminder_late_after_seconds)
-    app.bot_data[SERVICE_KEY] = ReminderService(services.db, late_after=late_after)
+    service = app.bot_data[SERVICE_KEY] = ReminderService(services.db, late_after=late_after)
+    # Application.stop waits for running jobs: a sweep stops after the send in hand instead of working
+    # through a whole backlog first (the rest is sent after the next start)
+    service.stop_when = lambda: not app.running
     app.add_handler(CommandHandler("remind", remind))
     app.add_handler(CommandHandler("reminders", list_reminders))
     app.add_handler(CommandHandler("unremind", unremind))

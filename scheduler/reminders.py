@@ -110,6 +110,20 @@ class ReminderService:
         self.recover_at_start = db.is_sqlite if recover_at_start is None else recover_at_start
         self.started = False
         self.sweep_lock = asyncio.Lock()  # the regular sweep and a wake-up never overlap in one process
+        self.stopping = False  # set on shutdown: a running sweep finishes the send in hand and stops
+        self.stop_when: Callable[[], bool] | None = None  # e.g. the application is stopping
+        self.running: set[asyncio.Task] = set()  # sweeps in progress, for drain()
+
+    @property
+    def halted(self) -> bool:
+        return self.stopping or bool(self.stop_when and self.stop_when())
+
+    async def drain(self, timeout: float = 15.0) -> None:
+        """On shutdown: let a sweep in progress finish the message in hand and its sent-mark, so a stop
+        (SIGTERM, Ctrl-C) never leaves a delivered reminder unmarked."""
+        self.stopping = True
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=timeout)
 
     # --- the officer's side --------------------------------------------------------------------
     async def create(self, user_id: int, chat_id: int, parsed: ParsedReminder, kind: str = "personal") -> ReminderView:
@@ -353,6 +367,8 @@ async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None,
     async def lane(ids: list[int]) -> int:
         claimed = 0
         for rid in ids:
+            if service.halted:
+                break
             r = await service.claim(rid, clock())
             if r is not None:
                 claimed += 1
@@ -365,7 +381,7 @@ async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None,
         for rid, chat_id in batch:
             by_lane.setdefault(chat_id % lanes, []).append(rid)
         claimed = sum(await asyncio.gather(*(lane(ids) for ids in by_lane.values())))
-        if len(batch) < limit or not claimed:  # a full batch may hide more due reminders
+        if len(batch) < limit or not claimed or service.halted:  # a full batch may hide more due reminders
             return result
 
 

@@ -474,3 +474,33 @@ async def test_e2e_snooze_and_cancel_from_buttons(bot) -> None:
     await bot.press(ADMIN_ID, listing, f"取消 {brief.id}")
     await bot.wait(lambda _: "没有待发的提醒" in bot.api.messages[(ADMIN_ID, listing["message_id"])]["text"])
     assert (await _reminders(bot).get(brief.id)).state is ReminderState.cancelled
+
+
+async def test_e2e_stopping_mid_send_finishes_and_marks_it(tmp_path, server, kb) -> None:
+    """A stop (SIGTERM, Ctrl-C) while Telegram is answering a reminder: the send completes and is marked
+    sent before the database closes, the rest waits for the next start; nothing is sent twice."""
+    settings = make_settings(tmp_path, server.base_url)
+    running = await start_bot(settings, kb, server.api)
+    await running.send(ADMIN_ID, "/start", name="局管理员")
+    server.delays["sendMessage"] = 1.5  # accepted at once, answered slowly
+    ids = [await _insert(running, text=f"停机前到期{n}", due_at=datetime.now(UTC) - timedelta(seconds=1)) for n in range(5)]
+    await running.wait(lambda _: any("停机前到期" in m["text"] for m in server.api.sent(ADMIN_ID)), timeout=20)
+    await running.app.updater.stop()
+    await running.app.stop()  # what run_polling does on a signal, then post_stop
+    await running.app.post_stop(running.app)
+    states = [(await _reminders(running).get(i)).state for i in ids]
+    await running.app.shutdown()
+    await running.app.post_shutdown(running.app)
+    server.delays.clear()
+    delivered = [m for m in server.api.sent(ADMIN_ID) if "停机前到期" in m["text"]]
+    assert set(states) == {ReminderState.sent, ReminderState.pending}  # none left half-way in "sending"
+    assert len(delivered) == states.count(ReminderState.sent) < 5
+
+    again = await start_bot(settings, kb, server.api)
+    try:
+        await again.wait(lambda _: len([m for m in server.api.sent(ADMIN_ID) if "停机前到期" in m["text"]]) >= 5)
+        await asyncio.sleep(0.5)
+        texts_sent = sorted(m["text"] for m in server.api.sent(ADMIN_ID) if "停机前到期" in m["text"])
+        assert texts_sent == [f"⏰ 提醒：停机前到期{n}" for n in range(5)]  # each once, no 补发 line
+    finally:
+        await stop_bot(again)
