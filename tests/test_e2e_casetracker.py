@@ -241,10 +241,10 @@ async def test_record_events_by_buttons_and_command(bot):
     assert "/event 12 决定书送达 2026-11-20" in strip_html(reply["text"]) and "当场查封扣押" in reply["text"]
 
     # a timed event keeps its time: 24 hours from the moment (行政强制法第十九条)
-    card = await ask(bot, OFFICER, f"/event {cid} 当场查封扣押 今天00:01")
+    card = await ask(bot, OFFICER, f"/event {cid} 当场查封扣押 昨天23:30")  # always in the past
     text = strip_html(card["text"])
-    assert f"• 当场查封扣押　{cn_date(today())} 00:01" in text
-    assert f"截止 {cn_date(today() + timedelta(days=1))} 00:01" in text
+    assert f"• 当场查封扣押　{cn_date(today() - timedelta(days=1))} 23:30" in text
+    assert f"截止 {cn_date(today())} 23:30" in text
     assert_card(card)
 
     # /event without a date asks for it; a button there records it
