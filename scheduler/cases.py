@@ -174,7 +174,7 @@ class CaseService:
             async with self.db.session() as s:
                 case = await s.get(Case, case_id)
                 if case is not None and case.state is CaseState.open:
-                    await self._replan(s, case, now)
+                    await self._replan(s, case, now, revive=False)
         return len(ids)
 
     async def open_case(self, member: Member, name: str, party: str, opened_on: date, now: datetime | None = None) -> CaseView:
@@ -368,12 +368,14 @@ class CaseService:
     async def _view(self, s: AsyncSession, case: Case) -> CaseView:
         return (await self._views(s, [case]))[0]
 
-    async def _replan(self, s: AsyncSession, case: Case, now: datetime, *, keep_past: bool = True) -> CaseView:
+    async def _replan(self, s: AsyncSession, case: Case, now: datetime, *, keep_past: bool = True,
+                      revive: bool = True) -> CaseView:
         """Make the case's pending reminders agree with its deadlines, in the caller's transaction.
 
         With `keep_past`, pending reminders that fell due before `now` are kept (they may have been due
         while the bot was down), except those of deadlines that are done or gone: those are cancelled
-        whatever their time. Closing passes keep_past=False: everything pending goes.
+        whatever their time. Closing passes keep_past=False: everything pending goes. The periodic re-plan
+        passes revive=False: a reminder the officer cancelled (/unremind) stays cancelled.
         """
         await s.flush()
         view = await self._view(s, case)
@@ -381,7 +383,8 @@ class CaseService:
         recipients = await self.escalation_recipients(s, case) if view.state is CaseState.open else []
         plan = plan_case(view, deadlines, offsets=self.offsets, remind_hour=self.remind_hour, tz=self.tz, now=now,
                          escalate_to=recipients)
-        await self._revive(s, plan)
+        if revive:
+            await self._revive(s, plan)
         await sync_planned(s, plan, scope_prefix=f"case:{case.id}:", cancel_from=now if keep_past else None)
         live = {d.rule.id for d in deadlines if d.status is not Status.DONE}
         await self._cancel_finished(s, case.id, live)

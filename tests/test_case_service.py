@@ -399,3 +399,14 @@ async def test_daily_replan_follows_a_new_unit_admin(db, svc, people) -> None:
     count = len(await reminders(db, case.id, state=None))
     assert await svc.replan_open(now=NOW) == 1
     assert len(await reminders(db, case.id, state=None)) == count
+
+
+async def test_officers_own_cancel_survives_the_periodic_replan(db, svc, people) -> None:
+    """/unremind of a case reminder says 已取消: the 6-hourly re-plan must not bring it back (an officer's
+    change to the case still does, as after a reopen)."""
+    case = await svc.open_case(people[HANDLER], "丙案", "丙公司", date(2026, 3, 2), now=NOW)
+    d3 = (await reminders(db, case.id))[f"case:{case.id}:cf_decision:2026-05-31:d3:501"]
+    assert await ReminderService(db).cancel(HANDLER, d3.id)
+    await svc.replan_open(now=NOW + timedelta(hours=6))
+    cancelled = await reminders(db, case.id, ReminderState.cancelled)
+    assert f"case:{case.id}:cf_decision:2026-05-31:d3:501" in cancelled
