@@ -386,7 +386,7 @@ class CaseService:
         if revive:
             await self._revive(s, plan)
         await sync_planned(s, plan, scope_prefix=f"case:{case.id}:", cancel_from=now if keep_past else None)
-        live = {d.rule.id for d in deadlines if d.status is not Status.DONE}
+        live = {d.rule.id for d in deadlines if d.status is not Status.DONE and view.state is CaseState.open}
         await self._cancel_finished(s, case.id, live)
         return view
 
@@ -405,10 +405,14 @@ class CaseService:
 
     @staticmethod
     async def _cancel_finished(s: AsyncSession, case_id: int, live_rules: set[str]) -> None:
-        """Pending reminders of deadlines that are done or gone (their event removed), whatever their time."""
-        rows = await s.scalars(select(Reminder).where(
-            Reminder.case_id == case_id, Reminder.state == ReminderState.pending,
-            Reminder.dedupe_key.startswith(f"case:{case_id}:", autoescape=True)))
+        """Pending reminders of deadlines that are done or gone (their event removed), whatever their time;
+        snoozed copies (稍后提醒) too, by the planned reminder they copy."""
+        rows = list(await s.scalars(select(Reminder).where(
+            Reminder.case_id == case_id, Reminder.state == ReminderState.pending)))
         for r in rows:
-            if r.dedupe_key.split(":")[2] not in live_rules:  # case:{id}:{rule}:…
+            key = r.dedupe_key or ""
+            while key.startswith("snooze:"):  # snooze:{copied reminder id}:{delivery}
+                copied = await s.get(Reminder, int(key.split(":")[1]))
+                key = (copied.dedupe_key or "") if copied else ""
+            if key.startswith(f"case:{case_id}:") and key.split(":")[2] not in live_rules:  # case:{id}:{rule}:…
                 r.state = ReminderState.cancelled

@@ -410,3 +410,28 @@ async def test_officers_own_cancel_survives_the_periodic_replan(db, svc, people)
     await svc.replan_open(now=NOW + timedelta(hours=6))
     cancelled = await reminders(db, case.id, ReminderState.cancelled)
     assert f"case:{case.id}:cf_decision:2026-05-31:d3:501" in cancelled
+
+
+async def test_snoozed_case_reminder_goes_when_the_deadline_is_done_or_the_case_closed(db, svc, people) -> None:
+    """稍后提醒 on a delivered case reminder makes a copy: recording the decision (or closing the case)
+    before it comes must cancel it like the planned ones, not nudge about a finished deadline."""
+    class Recorder:
+        async def send_message(self, chat_id, text, **_kw):
+            return type("M", (), {"message_id": 1})()
+
+    me, delivered = people[HANDLER], at(2026, 5, 30, 9)
+    rem = ReminderService(db, instance="snooze-test")
+    done = await svc.open_case(me, "午案", "午公司", date(2026, 3, 2), now=NOW)
+    closed = await svc.open_case(me, "未案", "未公司", date(2026, 3, 2), now=NOW)
+    await sweep(Recorder(), rem, now=delivered)  # d3 and d1 of both cases
+    copies = []
+    for case in (done, closed):
+        d1 = (await reminders(db, case.id, ReminderState.sent))[f"case:{case.id}:cf_decision:2026-05-31:d1:501"]
+        copy, created = await rem.snooze(HANDLER, d1.id, at(2026, 5, 31, 9))
+        assert created and copy.case_id == case.id
+        copies.append(copy.id)
+    await svc.record_event(me, done.id, "决定作出", date(2026, 5, 30), now=delivered + timedelta(hours=1))
+    await svc.close(me, closed.id, now=delivered + timedelta(hours=1))
+    async with db.session() as s:
+        states = [(await s.get(Reminder, rid)).state for rid in copies]
+    assert states == [ReminderState.cancelled, ReminderState.cancelled]
