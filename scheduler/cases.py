@@ -28,7 +28,7 @@ from bot.storage import Database, Role, Unit, User
 from scheduler import case_texts as T
 from scheduler.calendar import WorkCalendar
 from scheduler.case_model import Case, CaseEvent, CaseState
-from scheduler.case_plan import is_overdue, plan_case
+from scheduler.case_plan import is_moot, is_overdue, plan_case
 from scheduler.deadlines import Deadline, RuleSet, Status, UnknownEventError, compute_deadlines, default_rules
 from scheduler.planned import sync_planned
 from scheduler.reminder_model import Reminder, ReminderState
@@ -82,7 +82,7 @@ class CaseView:
 @dataclass(frozen=True)
 class CaseSummary:
     case: CaseView
-    next_deadline: Deadline | None  # soonest not DONE and not EXPIRED
+    next_deadline: Deadline | None  # soonest still ahead or overdue (not done, expired, reached or moot)
     overdue: int  # the authority's deadlines that passed undone
 
 
@@ -156,7 +156,9 @@ class CaseService:
         summaries = []
         for view in views:
             deadlines = self.deadlines(view, now)
-            upcoming = [d for d in deadlines if d.status not in (Status.DONE, Status.EXPIRED)]
+            # a reached "after" date (may act from then on) or a moot one (the hearing took place) is no deadline
+            upcoming = [d for d in deadlines
+                        if d.status not in (Status.DONE, Status.EXPIRED, Status.OPEN) and not is_moot(d, today)]
             summaries.append(CaseSummary(view, upcoming[0] if upcoming else None,
                                          sum(is_overdue(d, today) for d in deadlines)))
         far = date.max

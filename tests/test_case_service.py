@@ -435,3 +435,16 @@ async def test_snoozed_case_reminder_goes_when_the_deadline_is_done_or_the_case_
     async with db.session() as s:
         states = [(await s.get(Reminder, rid)).state for rid in copies]
     assert states == [ReminderState.cancelled, ReminderState.cancelled]
+
+
+async def test_list_open_next_deadline_skips_a_moot_or_reached_date(svc, people) -> None:
+    """/mycases after the hearing took place: the notice-before-the-hearing date is moot, not the next
+    deadline (nor 逾期30天 at the top of the list); a reached “after” date (加处罚款 may start) is no
+    deadline either."""
+    me, now = people[HANDLER], at(2026, 4, 10)
+    heard = await svc.open_case(me, "听证案", "乙", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, heard.id, "听证举行", date(2026, 3, 20), now=NOW)
+    paid = await svc.open_case(me, "缴款案", "甲", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, paid.id, "决定书送达", date(2026, 3, 2), now=NOW)
+    nxt = {s.case.id: (s.next_deadline.rule.id, s.next_deadline.due) for s in await svc.list_open(me, now=now)}
+    assert nxt == {heard.id: ("cf_decision", date(2026, 5, 31)), paid.id: ("fy_apply", date(2026, 5, 6))}
