@@ -90,6 +90,8 @@ CANCEL_PREFIX = "rm:c"  # rm:c:<reminder id>
 def _summary(r: ReminderView) -> str:
     """One line for a planned reminder: its heading line and what falls due (“📁 某案 #3 · 作出行政处罚决定”)."""
     lines = r.text.splitlines()
+    if r.kind == "escalation" and len(lines) > 2:  # its heading (期限已过) is the delivered message's, not the list's
+        return texts.REMINDERS_ESCALATION.format(summary=" · ".join([lines[1], lines[2].split("：")[0]]))
     return " · ".join([lines[0], lines[1].split("：")[0]]) if len(lines) > 1 else r.text
 
 

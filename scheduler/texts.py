@@ -11,6 +11,7 @@ REMIND_TOO_MANY = "您的待发提醒已达上限（{n} 条），请先用 /unre
 REMINDERS_TITLE = "<b>待发提醒</b>"
 REMINDERS_PLANNED_TITLE = "<b>自动提醒</b>（办案期限、报送日期；/mycases 查看案件）"
 REMINDERS_MORE = "……另有 {n} 条"
+REMINDERS_ESCALATION = "{summary}（逾期未办结时报告）"
 REMINDERS_LINE = "{id}. {when}{rule} {text}"
 REMINDERS_EMPTY = "没有待发的提醒。设置：/remind 明天上午9点 报送简报"
 UNREMIND_USAGE = "用法：/unremind 编号（发送 /reminders 查看编号）"

@@ -504,3 +504,16 @@ async def test_e2e_stopping_mid_send_finishes_and_marks_it(tmp_path, server, kb)
         assert texts_sent == [f"⏰ 提醒：停机前到期{n}" for n in range(5)]  # each once, no 补发 line
     finally:
         await stop_bot(again)
+
+
+def test_planned_summary_names_the_deadline_of_an_escalation() -> None:
+    """/reminders of a unit admin: a pending escalation says which case and which deadline (its heading
+    “案件期限已过” is not true yet while it waits), like a case reminder does."""
+    from handlers.reminders import _summary
+    from scheduler import case_texts
+
+    lines = [case_texts.ESCALATION_HEAD, "📁 某案（某公司）#3", "作出行政处罚决定：截止 2026年5月31日（周日），已逾期1天",
+             "办案人：张三", "依据：《行政处罚法》第六十条"]
+    summary = _summary(_view("escalation", "\n".join(lines), case_id=3))
+    assert "📁 某案（某公司）#3 · 作出行政处罚决定" in summary and "期限已过" not in summary
+    assert _summary(_view("case", "\n".join(lines[1:]), case_id=3)) == "📁 某案（某公司）#3 · 作出行政处罚决定"
