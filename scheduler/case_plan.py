@@ -3,7 +3,8 @@
     plan = plan_case(case, deadlines, offsets=(3, 1, 0), remind_hour=9, tz=TZ, now=now, escalate_to=[901])
 
 - the authority's own deadlines (binds 机关, within/before): the handler is nudged `offsets` days before
-  the due day at `remind_hour` (hour periods: 2 hours before and at the moment); an offset whose time has
+  the due day at `remind_hour` (hour periods: 2 hours before, and at the moment unless the overdue notice
+  comes then); an offset whose time has
   passed is skipped, except the most recent one while the deadline is still ahead — it is planned at
   `now`, so opening a case or recording an event inside the reminder window nudges at once. Keys make
   each nudge fire at most once however often the case is re-planned;
@@ -138,9 +139,11 @@ def _reminder(case: CaseView, key: str, user: int, at: datetime, text: str, kind
 
 def _authority(case: CaseView, d: Deadline, *, offsets, remind_hour, tz, now, escalate_to) -> list[PlannedReminder]:
     base, handler = _key(case, d), case.handler_id
+    escalating = escalates(d, now.astimezone(tz).date())
     if d.due_at is not None:
         due_moment = _aware(d.due_at, tz)
-        moments = [(f"h{h}", due_moment - timedelta(hours=h)) for h in HOUR_OFFSETS]
+        # at the due moment the overdue notice says it (once), when there is one
+        moments = [(f"h{h}", due_moment - timedelta(hours=h)) for h in HOUR_OFFSETS if h or not escalating]
         still_ahead = due_moment >= now
         late_at = due_moment
     else:
@@ -151,7 +154,7 @@ def _authority(case: CaseView, d: Deadline, *, offsets, remind_hour, tz, now, es
         _reminder(case, f"{base}:{tag}:{handler}", handler, at, _text(case, d, _due_line(d, at, tz)))
         for tag, at in _schedule(moments, now, still_ahead)
     ]
-    if not escalates(d, now.astimezone(tz).date()):
+    if not escalating:
         return out
     at = max(late_at, now)
     recipients = [u for u in escalate_to if u != handler]

@@ -73,10 +73,10 @@ CASES = [
     ("overdue: escalation and notice now, no more countdown", OPENED, local(2026, 6, 3, 10), "cf_decision", {
         "2026-05-31:over:501": NOW, "2026-05-31:esc:601": NOW}),
     ("hour period: 2 hours before and at the moment", SEALED, local(2026, 3, 2, 15), "qz_seal_urgent", {
-        "2026-03-03T1430:h2:501": local(2026, 3, 3, 12, 30), "2026-03-03T1430:h0:501": local(2026, 3, 3, 14, 30),
+        "2026-03-03T1430:h2:501": local(2026, 3, 3, 12, 30),
         "2026-03-03T1430:over:501": local(2026, 3, 3, 14, 30), "2026-03-03T1430:esc:601": local(2026, 3, 3, 14, 30)}),
     ("hour period inside the 2-hour window", SEALED, local(2026, 3, 3, 13), "qz_seal_urgent", {
-        "2026-03-03T1430:h2:501": NOW, "2026-03-03T1430:h0:501": local(2026, 3, 3, 14, 30),
+        "2026-03-03T1430:h2:501": NOW,
         "2026-03-03T1430:over:501": local(2026, 3, 3, 14, 30), "2026-03-03T1430:esc:601": local(2026, 3, 3, 14, 30)}),
     ("hour period passed", SEALED, local(2026, 3, 3, 15), "qz_seal_urgent", {
         "2026-03-03T1430:over:501": NOW, "2026-03-03T1430:esc:601": NOW}),
@@ -193,3 +193,17 @@ def test_keys_are_stable_across_replanning() -> None:
     later = {p.key for p in plan(OPENED, local(2026, 5, 29, 10))}
     assert later <= first
     assert all(p.due_at.tzinfo is UTC for p in plan(OPENED, local(2026, 3, 2, 10)))
+
+
+def test_hour_period_one_message_at_the_due_moment() -> None:
+    """At the moment an hour period ends undone the handler gets one message (the overdue notice), not
+    that and an “已到截止时刻” countdown at the same second; a period that does not escalate keeps it."""
+    planned = plan(SEALED, local(2026, 3, 2, 15))
+    due = local(2026, 3, 3, 14, 30).replace(tzinfo=TZ)
+    to_handler = [p for p in planned if ":qz_seal_urgent:" in p.key and p.user_id == HANDLER and p.due_at == due]
+    assert [p.key.rsplit(":", 2)[1] for p in to_handler] == ["over"]
+    assert T.LEFT_NOW in to_handler[0].text and T.OVERDUE_NOTE in to_handler[0].text
+    # 4 hours to report a minor incident (conditional: no escalation): 2 hours before and at the moment
+    minor = table(plan({**OPENED, "得知突发环境事件": datetime(2026, 3, 2, 10, 0)}, local(2026, 3, 2, 10, 5)),
+                  "tf_report_minor", local(2026, 3, 2, 10, 5))
+    assert minor == {"2026-03-02T1400:h2:501": local(2026, 3, 2, 12), "2026-03-02T1400:h0:501": local(2026, 3, 2, 14)}
