@@ -154,6 +154,8 @@ class ReminderService:
 
     async def cancel(self, user_id: int, reminder_id: int) -> bool:
         """Only the owner cancels, and only what has not been delivered."""
+        if not 0 < reminder_id < 2**63:  # a mistyped number SQLite cannot even compare
+            return False
         async with self.db.session() as s:
             result = await s.execute(
                 update(Reminder)

@@ -517,3 +517,9 @@ def test_planned_summary_names_the_deadline_of_an_escalation() -> None:
     summary = _summary(_view("escalation", "\n".join(lines), case_id=3))
     assert "📁 某案（某公司）#3 · 作出行政处罚决定" in summary and "期限已过" not in summary
     assert _summary(_view("case", "\n".join(lines[1:]), case_id=3)) == "📁 某案（某公司）#3 · 作出行政处罚决定"
+
+
+async def test_e2e_unremind_with_a_huge_number_says_not_found(bot) -> None:
+    """A mistyped, very long number is no reminder of the officer's: a clear answer, not “出错了”."""
+    [reply] = await bot.send(ADMIN_ID, "/unremind 99999999999999999999", name="局管理员")
+    assert "找不到可取消的提醒" in reply["text"]
