@@ -22,7 +22,7 @@ from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-CONCURRENT_UPDATES = 32
+CONCURRENT_UPDATES = 32  # handlers mostly wait on the database, the search thread or Telegram
 
 
 class _StopNoise(logging.Filter):
@@ -33,7 +33,7 @@ class _StopNoise(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
-logging.getLogger("apscheduler.executors.default").addFilter(_StopNoise())  # handlers mostly wait on the database, the search thread or Telegram
+logging.getLogger("apscheduler.executors.default").addFilter(_StopNoise())
 
 
 def api_urls(base: str) -> tuple[str, str]:
