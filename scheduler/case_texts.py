@@ -17,6 +17,12 @@ DATE_BEFORE_OPENING = "{event}的日期 {day} 早于立案日期 {opened}，请�
 OPENING_AFTER_EVENTS = "立案日期 {day} 晚于已记录的{event}（{other}），请先核对或删除该事件。"
 CANNOT_REMOVE_OPENING = "立案是案件的起点，不能删除；日期有误时请重新记录立案日期。"
 EVENT_NOT_RECORDED = "本案尚未记录“{event}”，无需删除。"
+UNKNOWN_RULE = "没有“{rule}”这项期限，请在案件卡片上点“标记已办”选择。"
+PARTY_RULE_NOT_MARKABLE = "“{rule}”是当事人的期限，届满即可进行下一步，不需要标记已办理。"
+AFTER_RULE_NOT_MARKABLE = "“{rule}”是最早可以办理的日期，不是截止期限，不需要标记已办理。"
+DONE_BY_EVENT = "“{rule}”请通过记录“{events}”办结（点“记录事件”或发送 /event），这样后续期限也会自动计算。"
+RULE_NOT_IN_CASE = "本案目前没有“{rule}”这项期限（记录“{start}”后才会计算），无需标记。"
+NOT_MARKED_DONE = "“{rule}”没有标记为已办理，无需撤销。"
 
 # --- reminders -----------------------------------------------------------------------------------------
 CASE_LINE = "📁 {name}（{party}）#{id}"

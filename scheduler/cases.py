@@ -4,16 +4,23 @@
     case = await svc.open_case(member, "某公司超标排放案", "某公司", date(2026, 11, 20))
     case = await svc.record_event(member, case.id, "告知书送达", date(2026, 11, 24))
     for s in await svc.list_open(member): s.case.name, s.next_deadline, s.overdue
+    case = await svc.mark_done(member, case.id, "cf_hearing_notice")  # 已办理: a deadline no event closes
 
 Who sees a case: its handler, the unit admins of its unit and of the units above it, and admins. Anyone
 else gets CaseNotFound, so a case number reveals nothing. Every change writes an audit entry and
 re-plans the case's reminders (scheduler/case_plan.py) in the same transaction.
+
+Marked done (已办理): many of the authority's deadlines have no event in deadlines.yaml that finishes them
+(通知听证时间、地点, 提交答辩状 …). The officer marks them; the mark is a CaseEvent row named
+"done:<rule id>" on the day it was marked (no schema change). It is kept apart from the events
+(compute_deadlines does not know it) in CaseView.done_rules, and `deadlines()` turns those deadlines to
+Status.DONE, so the card, the list, the planner and the cancelling of finished reminders follow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +35,7 @@ from bot.storage import Database, Role, Unit, User
 from scheduler import case_texts as T
 from scheduler.calendar import WorkCalendar
 from scheduler.case_model import Case, CaseEvent, CaseState
-from scheduler.case_plan import is_moot, is_overdue, plan_case
+from scheduler.case_plan import binds_authority, is_moot, is_overdue, plan_case
 from scheduler.deadlines import Deadline, RuleSet, Status, UnknownEventError, compute_deadlines, default_rules
 from scheduler.planned import sync_planned
 from scheduler.reminder_model import Reminder, ReminderState
@@ -46,6 +53,11 @@ MAX_PARTY = 100
 MAX_AHEAD = timedelta(days=365)  # FUTURE_EVENTS
 MAX_BACK_YEARS = 5  # 立案
 VIOLATION_MAX_BACK_YEARS = 10  # 违法行为终了: a typo guard, not a legal limit
+DONE_PREFIX = "done:"  # CaseEvent.event of a deadline marked done: "done:<rule id>"
+
+
+def done_event(rule_id: str) -> str:
+    return f"{DONE_PREFIX}{rule_id}"
 
 
 class CaseNotFound(ServiceError):
@@ -77,6 +89,7 @@ class CaseView:
     state: CaseState
     events: dict[str, date | datetime]  # canonical event → day (naive local datetime for timed events), incl. 立案
     closed_at: datetime | None
+    done_rules: dict[str, date] = field(default_factory=dict)  # rule id → day the officer marked it done
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,13 @@ class CaseSummary:
     case: CaseView
     next_deadline: Deadline | None  # soonest still ahead or overdue (not done, expired, reached or moot)
     overdue: int  # the authority's deadlines that passed undone
+
+
+def markable(d: Deadline) -> bool:
+    """Whether the officer may mark the deadline done: the authority's own (within/before) with no event in
+    the rules that finishes it. Where an event does (决定作出 …), recording it is the way: it also starts the
+    deadlines that follow."""
+    return binds_authority(d) and not d.rule.done_by
 
 
 def _years_back(day: date, years: int) -> date:
@@ -139,7 +159,8 @@ class CaseService:
 
     def deadlines(self, case: CaseView, now: datetime | None = None) -> list[Deadline]:
         local = self._local_now(self._now(now))
-        return compute_deadlines(case.events, now=local, rules=self.rules, calendar=self.calendar)
+        found = compute_deadlines(case.events, now=local, rules=self.rules, calendar=self.calendar)
+        return [replace(d, status=Status.DONE) if d.rule.id in case.done_rules else d for d in found]
 
     async def list_open(self, member: Member, *, unit_scope: bool = False, now: datetime | None = None) -> list[CaseSummary]:
         """My open cases, or (unit_scope) every open case the member may see; soonest deadline first."""
@@ -205,7 +226,8 @@ class CaseService:
             if case.state is CaseState.closed:
                 raise CaseClosed(id=case.id)
             day, at = self._occurrence(canonical, when)
-            recorded = {e.event: e for e in await s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))}
+            rows = await s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+            recorded = {e.event: e for e in rows if not e.event.startswith(DONE_PREFIX)}
             self._check_event_day(canonical, day, at, case.opened_on, recorded, now)
             row = recorded.get(canonical)
             previous = None if row is None else (row.occurred_at or row.occurred_on).isoformat()
@@ -233,6 +255,39 @@ class CaseService:
             if not removed.rowcount:
                 raise BadCaseInput(reason=T.EVENT_NOT_RECORDED.format(event=canonical))
             audit.record(s, member.id, "case.event_removed", case=case.id, event=canonical)
+            return await self._replan(s, case, now)
+
+    async def mark_done(self, member: Member, case_id: int, rule_id: str, now: datetime | None = None) -> CaseView:
+        """Mark one of the authority's deadlines done today (local date): no more reminders, no escalation.
+        Marking a marked one again changes nothing (a double tap)."""
+        now = self._now(now)
+        async with self.db.session() as s:
+            case = await self._visible(s, member, case_id)
+            if case.state is CaseState.closed:
+                raise CaseClosed(id=case.id)
+            view = await self._view(s, case)
+            if rule_id in view.done_rules:
+                return view
+            self._check_markable(view, rule_id, now)
+            today = self._local_now(now).date()
+            s.add(CaseEvent(case_id=case.id, event=done_event(rule_id), occurred_on=today, recorded_by=member.id,
+                            recorded_at=now))
+            audit.record(s, member.id, "case.done", case=case.id, rule=rule_id, on=today.isoformat())
+            return await self._replan(s, case, now)
+
+    async def unmark_done(self, member: Member, case_id: int, rule_id: str, now: datetime | None = None) -> CaseView:
+        """Take a done mark back: the deadline and its reminders still ahead return."""
+        now = self._now(now)
+        async with self.db.session() as s:
+            case = await self._visible(s, member, case_id)
+            if case.state is CaseState.closed:
+                raise CaseClosed(id=case.id)
+            removed = await s.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                              CaseEvent.event == done_event(rule_id)))
+            if not removed.rowcount:
+                name = self.rules.rules[rule_id].name if rule_id in self.rules.rules else rule_id
+                raise BadCaseInput(reason=T.NOT_MARKED_DONE.format(rule=name))
+            audit.record(s, member.id, "case.undone", case=case.id, rule=rule_id)
             return await self._replan(s, case, now)
 
     async def close(self, member: Member, case_id: int, now: datetime | None = None) -> CaseView:
@@ -278,6 +333,21 @@ class CaseService:
             local = when.astimezone(self.tz).replace(tzinfo=None) if when.tzinfo else when
             return local.date(), (local.replace(second=0, microsecond=0) if event in self.timed_events else None)
         return when, None
+
+    def _check_markable(self, case: CaseView, rule_id: str, now: datetime) -> None:
+        rule = self.rules.rules.get(rule_id)
+        if rule is None:
+            raise BadCaseInput(reason=T.UNKNOWN_RULE.format(rule=rule_id))
+        if rule.binds != "机关":
+            raise BadCaseInput(reason=T.PARTY_RULE_NOT_MARKABLE.format(rule=rule.name))
+        if rule.direction == "after":
+            raise BadCaseInput(reason=T.AFTER_RULE_NOT_MARKABLE.format(rule=rule.name))
+        if rule.done_by:
+            raise BadCaseInput(reason=T.DONE_BY_EVENT.format(rule=rule.name, events="”或“".join(rule.done_by)))
+        deadline = next((d for d in self.deadlines(case, now) if d.rule.id == rule_id), None)
+        if deadline is None:
+            start = rule.trigger or "、".join(self.rules.rules[r].name for r in rule.trigger_rules)
+            raise BadCaseInput(reason=T.RULE_NOT_IN_CASE.format(rule=rule.name, start=start))
 
     def _check_opening_day(self, day: date, now: datetime) -> None:
         today = self._local_now(now).date()
@@ -355,15 +425,19 @@ class CaseService:
             return []
         ids = [c.id for c in cases]
         events: dict[int, dict[str, date | datetime]] = {i: {} for i in ids}
+        done: dict[int, dict[str, date]] = {i: {} for i in ids}
         for e in await s.scalars(select(CaseEvent).where(CaseEvent.case_id.in_(ids))):
-            events[e.case_id][e.event] = e.occurred_at or e.occurred_on
+            if e.event.startswith(DONE_PREFIX):
+                done[e.case_id][e.event.removeprefix(DONE_PREFIX)] = e.occurred_on
+            else:
+                events[e.case_id][e.event] = e.occurred_at or e.occurred_on
         users = {u.id: u.name for u in await s.scalars(select(User).where(User.id.in_({c.handler_id for c in cases})))}
         unit_ids = {c.unit_id for c in cases if c.unit_id is not None}
         units = {u.id: u.name for u in await s.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
         return [
             CaseView(c.id, c.name, c.party, c.handler_id, users.get(c.handler_id, str(c.handler_id)), c.unit_id,
                      units.get(c.unit_id) if c.unit_id is not None else None, c.opened_on, c.state,
-                     events[c.id], _aware_utc(c.closed_at))
+                     events[c.id], _aware_utc(c.closed_at), done[c.id])
             for c in cases
         ]
 

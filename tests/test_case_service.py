@@ -448,3 +448,111 @@ async def test_list_open_next_deadline_skips_a_moot_or_reached_date(svc, people)
     await svc.record_event(me, paid.id, "决定书送达", date(2026, 3, 2), now=NOW)
     nxt = {s.case.id: (s.next_deadline.rule.id, s.next_deadline.due) for s in await svc.list_open(me, now=now)}
     assert nxt == {heard.id: ("cf_decision", date(2026, 5, 31)), paid.id: ("fy_apply", date(2026, 5, 6))}
+
+
+# --- marking a deadline done (已办理) -------------------------------------------------------------------
+async def test_marking_the_hearing_notice_done_cancels_its_reminders_and_escalation(db, svc, people) -> None:
+    """通知听证时间、地点 has no event that finishes it: without the mark it stayed 已逾期 and escalated in
+    every case with a hearing. Hearing on Friday 20 March: notify 7 working days before, by Wed 11 March
+    (行政处罚法第六十四条第一款第二项, 第八十五条)."""
+    me = people[HANDLER]
+    case = await svc.open_case(me, "听证案", "甲公司", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, case.id, "听证举行", date(2026, 3, 20), now=NOW)
+    unmarked = await svc.open_case(me, "另一听证案", "乙公司", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, unmarked.id, "听证举行", date(2026, 3, 20), now=NOW)
+    notice = f"case:{case.id}:cf_hearing_notice:2026-03-11"
+    keys = [f"{notice}:{tag}" for tag in ("d3:501", "d1:501", "d0:501", "over:501", f"esc:{CHIEF}")]
+    assert set(keys) <= set(await reminders(db, case.id))
+
+    marked_at = at(2026, 3, 9)
+    view = await svc.mark_done(me, case.id, "cf_hearing_notice", now=marked_at)
+    assert view.done_rules == {"cf_hearing_notice": date(2026, 3, 9)}
+    assert "done:cf_hearing_notice" not in view.events and set(view.events) == {"立案", "听证举行"}
+    status = {d.rule.id: d.status for d in svc.deadlines(view, marked_at)}
+    assert status["cf_hearing_notice"] is Status.DONE and status["cf_decision"] is not Status.DONE
+    pending = await reminders(db, case.id)
+    assert not any(":cf_hearing_notice:" in k for k in pending)  # the d3 one that fell due on 8 March too
+    assert set(keys) <= set(await reminders(db, case.id, ReminderState.cancelled))
+    assert any(":cf_decision:" in k for k in pending)  # the others stay
+    assert await svc.mark_done(me, case.id, "cf_hearing_notice", now=marked_at) == view  # a double tap
+    assert (await svc.get(me, case.id)).done_rules == {"cf_hearing_notice": date(2026, 3, 9)}
+
+    # /mycases on 12 March: the marked case is neither overdue nor led by the notice; the other one is
+    listed = {s.case.id: s for s in await svc.list_open(me, now=at(2026, 3, 12))}
+    assert listed[case.id].overdue == 0 and listed[case.id].next_deadline.rule.id == "cf_decision"
+    assert listed[unmarked.id].overdue == 1 and listed[unmarked.id].next_deadline.rule.id == "cf_hearing_notice"
+
+    # the same day, the officer takes it back: the deadline and its reminders still ahead return
+    view = await svc.unmark_done(me, case.id, "cf_hearing_notice", now=at(2026, 3, 9, 12))
+    assert view.done_rules == {}
+    assert next(d for d in svc.deadlines(view, NOW) if d.rule.id == "cf_hearing_notice").status is not Status.DONE
+    pending = await reminders(db, case.id)
+    assert set(keys[1:]) <= set(pending)
+    assert pending[keys[1]].due_at.replace(tzinfo=UTC) == at(2026, 3, 10, 9)
+    assert pending[keys[-1]].kind == "escalation"
+    with pytest.raises(BadCaseInput) as exc:
+        await svc.unmark_done(me, case.id, "cf_hearing_notice", now=NOW)
+    assert "没有标记为已办理" in error_text(exc.value)
+    log = [(a.action, a.detail.get("rule")) for a in await recent(db)][:2]
+    assert log == [("case.undone", "cf_hearing_notice"), ("case.done", "cf_hearing_notice")]
+
+
+async def test_only_the_authoritys_own_deadlines_of_the_case_can_be_marked(svc, people) -> None:
+    me = people[HANDLER]
+    case = await svc.open_case(me, "标记案", "丙公司", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, case.id, "告知书送达", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, case.id, "决定书送达", date(2026, 3, 2), now=NOW)
+    refused = {
+        "cf_hearing_request": "当事人的期限",  # the party's
+        "cf_surcharge": "不是截止期限",  # an earliest day (after)
+        "cf_decision": "请通过记录“决定作出”或“决定宣告”或“决定书送达”办结",  # an event finishes it
+        "ss_defence": "本案目前没有“被告提交证据和答辩状”这项期限（记录“收到起诉状副本”后才会计算）",
+        "no_such_rule": "没有“no_such_rule”这项期限",
+    }
+    for rule_id, reason in refused.items():
+        with pytest.raises(BadCaseInput) as exc:
+            await svc.mark_done(me, case.id, rule_id, now=NOW)
+        assert reason in error_text(exc.value), (rule_id, error_text(exc.value))
+    assert (await svc.get(me, case.id)).done_rules == {}
+
+    await svc.record_event(me, case.id, "收到起诉状副本", date(2026, 3, 2), now=NOW)
+    # who may: as for events. Outsiders learn nothing; the unit admin above may mark and unmark
+    for outsider in (people[COLLEAGUE], people[OTHER_CHIEF]):
+        with pytest.raises(CaseNotFound):
+            await svc.mark_done(outsider, case.id, "ss_defence", now=NOW)
+    view = await svc.mark_done(people[CHIEF], case.id, "ss_defence", now=NOW)
+    assert view.done_rules == {"ss_defence": date(2026, 3, 2)}
+    with pytest.raises(CaseNotFound):
+        await svc.unmark_done(people[COLLEAGUE], case.id, "ss_defence", now=NOW)
+    # a closed case takes no marks, and none are taken back
+    await svc.close(me, case.id, now=NOW)
+    with pytest.raises(CaseClosed):
+        await svc.unmark_done(me, case.id, "ss_defence", now=NOW)
+    with pytest.raises(CaseClosed):
+        await svc.mark_done(me, case.id, "cf_hearing_notice", now=NOW)
+    assert (await svc.get(me, case.id)).done_rules == {"ss_defence": date(2026, 3, 2)}
+
+
+async def test_done_marks_survive_events_and_replanning(db, svc, people) -> None:
+    me = people[HANDLER]
+    case = await svc.open_case(me, "答辩案", "丁公司", date(2026, 3, 1), now=at(2026, 3, 1))
+    await svc.record_event(me, case.id, "收到起诉状副本", date(2026, 3, 3), now=at(2026, 3, 3))
+    await svc.mark_done(me, case.id, "ss_defence", now=at(2026, 3, 3))  # marked on 3 March
+    later = at(2026, 3, 6)
+    await svc.record_event(me, case.id, "收到起诉状副本", date(2026, 3, 5), now=later)  # the date corrected
+    view = await svc.record_event(me, case.id, "立案", date(2026, 3, 4), now=later)  # after the mark's day: fine
+    await svc.record_event(me, case.id, "告知书送达", date(2026, 3, 6), now=later)
+    view = await svc.remove_event(me, case.id, "告知书送达", now=later)
+    assert await svc.replan_open(now=later) == 1
+    await svc.close(me, case.id, now=later)
+    view = await svc.reopen(me, case.id, now=later)
+    assert view.done_rules == {"ss_defence": date(2026, 3, 3)} and not any(e.startswith("done") for e in view.events)
+    defence = next(d for d in svc.deadlines(view, later) if d.rule.id == "ss_defence")
+    assert defence.status is Status.DONE and defence.due == date(2026, 3, 20)
+    assert not any(":ss_defence:" in k for k in await reminders(db, case.id))
+    # the trigger removed: no such deadline, the mark waits; recorded again: it is done again
+    view = await svc.remove_event(me, case.id, "收到起诉状副本", now=later)
+    assert "ss_defence" not in {d.rule.id for d in svc.deadlines(view, later)}
+    view = await svc.record_event(me, case.id, "收到起诉状副本", date(2026, 3, 5), now=later)
+    assert next(d for d in svc.deadlines(view, later) if d.rule.id == "ss_defence").status is Status.DONE
+    assert not any(":ss_defence:" in k for k in await reminders(db, case.id))
