@@ -3,6 +3,9 @@
 `parse_case_date(text, today)` returns a date, a naive local datetime when a time of day was given, or None
 when the text is not a date. It does not judge whether the date is allowed (future, before 立案): the case
 service does, with its own message. Pure: `today` is the caller's Asia/Shanghai date.
+
+A time without a day (下午2点, 14:30) is today's. 晚上12点 is midnight at the end of that day, as it is said:
+00:00 of the next day (今天晚上12点 → tomorrow 00:00); 中午12点 is noon.
 """
 
 from __future__ import annotations
@@ -56,20 +59,23 @@ def _parse_day(text: str, today: date) -> tuple[date | None, str]:
     return None, text
 
 
-def _parse_time(text: str) -> time | None:
+def _parse_time(text: str) -> tuple[time, int] | None:
+    """(time of day, days to add: 1 for 晚上12点, midnight at the end of the day)."""
     m = _TIME.fullmatch(text)
     if m is None:
         return None
     hour = int(m["h"])
     minute = 30 if m["half"] else int(m["m"] or m["m2"] or 0)
-    part = m["part"]
-    if part in ("下午", "晚上") and hour < 12:
+    part, next_day = m["part"], 0
+    if part == "晚上" and hour == 12:
+        hour, next_day = 0, 1
+    elif part in ("下午", "晚上") and hour < 12:
         hour += 12
     elif part == "中午" and hour < 6:  # 中午1点 = 13:00; 中午12点 stays
         hour += 12
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
-    return time(hour, minute)
+    return time(hour, minute), next_day
 
 
 def parse_case_date(text: str, today: date) -> date | datetime | None:
@@ -78,10 +84,16 @@ def parse_case_date(text: str, today: date) -> date | datetime | None:
     if not text:
         return None
     day, rest = _parse_day(text, today)
-    if day is None:
-        return None
+    if day is None:  # a time alone is today's
+        day, rest = today, text
     rest = rest.strip().lstrip(",，").strip()
     if not rest:
         return day
-    moment = _parse_time(rest)
-    return datetime.combine(day, moment) if moment else None
+    parsed = _parse_time(rest)
+    if parsed is None:
+        return None
+    moment, next_day = parsed
+    try:
+        return datetime.combine(day + timedelta(days=next_day), moment)
+    except OverflowError:  # 9999-12-31 晚上12点
+        return None

@@ -437,7 +437,8 @@ def _error(err: Exception) -> str:
 # --- /case, /event, /mycases --------------------------------------------------------------------------------
 def _case_id(text: str) -> int | None:
     text = text.strip().lstrip("#＃")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    # isdecimal, not isdigit: "²" is a digit int() refuses; full-width "１２" is decimal and int() reads it
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 async def show_case(update: Update, context: Context) -> None:

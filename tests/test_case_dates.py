@@ -69,11 +69,35 @@ def test_year_less_dates_pick_the_sensible_year(text, today, expected):
 
 
 @pytest.mark.parametrize("text", [
-    "", "   ", "下周", "决定书送达", "2026-13-01", "2026-02-30", "2月30日", "20261320", "14:30", "14点30分",
-    "今天25:00", "今天14:75", "今天 下雨", "2026-11-20 上午", "12", "abc",
+    "", "   ", "下周", "决定书送达", "2026-13-01", "2026-02-30", "2月30日", "20261320",
+    "今天25:00", "今天14:75", "今天 下雨", "2026-11-20 上午", "12", "abc", "下雨2点", "9999-12-31 晚上12点",
 ])
 def test_not_dates(text):
     assert parse_case_date(text, TODAY) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 晚上12点 is midnight at the end of that day, as officers say it — not noon
+    ("今天晚上12点", datetime(2026, 11, 26, 0, 0)),
+    ("昨天晚上12点", datetime(2026, 11, 25, 0, 0)),
+    ("11月20日晚上12点半", datetime(2026, 11, 21, 0, 30)),
+    ("今天中午12点", datetime(2026, 11, 25, 12, 0)),
+    ("今天凌晨1点", datetime(2026, 11, 25, 1, 0)),
+])
+def test_midnight_is_the_end_of_the_day(text, expected):
+    assert parse_case_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a time without a day is today's, as the module docstring promises
+    ("下午2点", datetime(2026, 11, 25, 14, 0)),
+    ("14:30", datetime(2026, 11, 25, 14, 30)),
+    ("14点30分", datetime(2026, 11, 25, 14, 30)),
+    ("上午9点半", datetime(2026, 11, 25, 9, 30)),
+    ("晚上12点", datetime(2026, 11, 26, 0, 0)),
+])
+def test_time_alone_is_today(text, expected):
+    assert parse_case_date(text, TODAY) == expected
 
 
 @given(st.text(max_size=30))

@@ -401,3 +401,14 @@ def test_card_fits_by_dropping_done_then_notes_then_the_latest():
     cut = card_text(case, deadlines, day, limit=len(no_notes) - 1)
     assert "另有 1 项期限未显示" in cut and active[0].rule.name in cut and active[-1].rule.name not in cut
     assert len(cut) < len(no_notes)
+
+
+async def test_case_number_with_superscript_digits_gets_the_usage(bot):
+    """“²” is a digit to str.isdigit() but not to int(): the command must answer, not crash."""
+    await register(bot)
+    reply = await ask(bot, OFFICER, "/case ²")
+    assert "用法：/case 案件编号" in reply["text"]
+    reply = await ask(bot, OFFICER, "/event ³ 决定书送达 今天")
+    assert "/event 12 决定书送达 2026-11-20" in strip_html(reply["text"])
+    reply = await ask(bot, OFFICER, "/case １２３４５")  # full-width digits typed with an IME are a number
+    assert "找不到案件 #12345" in reply["text"]
