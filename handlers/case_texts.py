@@ -41,6 +41,8 @@ BUTTON_CONFIRM_CLOSE = "确认结案"
 BUTTON_REOPEN = "重新打开"
 BUTTON_BACK = "返回"
 BUTTON_OPEN_CASE = "#{id} {name}"
+BUTTON_MARK_DONE = "标记已办"
+BUTTON_UNDO_DONE = "撤销已办：{rule}"
 DAY_BUTTONS = {0: BUTTON_TODAY, 1: BUTTON_YESTERDAY, 2: BUTTON_DAY_BEFORE, -1: BUTTON_TOMORROW, -2: BUTTON_AFTER_TOMORROW}
 
 # --- the case card ---------------------------------------------------------------------------------------
@@ -55,6 +57,7 @@ CARD_EVENT = "• {event}　{date}"
 CARD_DEADLINES = "<b>期限</b>"
 CARD_NO_DEADLINES = "暂无需要计算的期限。记录送达、决定等事件后，这里会列出期限。"
 CARD_DONE_COUNT = "✅ 已完成 {n} 项：{names}"
+CARD_DONE_MARKED = "{name}（{date}标记已办）"
 CARD_MORE = "……另有 {n} 项期限未显示，可用 /case {id} 重新查看。"
 CARD_BASIS = "依据：{citation}"
 CARD_NOTE = "注：{note}"
@@ -101,6 +104,17 @@ EVENT_USAGE = (
     "<b>可记录的事件</b>：{events}"
 )
 EVENT_USAGE_SHORT = "请写明案件编号、事件和日期，例如：<code>/event {id} 决定书送达 2026-11-20</code>"
+
+# --- marking a deadline done (已办理) -------------------------------------------------------------------
+DONE_MENU = (
+    "<b>#{id} {name}</b>\n哪一项期限已经办理完毕？点一下标记为已办理：不再提醒，也不再向管理员报告逾期。\n"
+    "有对应事件的期限（如作出处罚决定）请点“记录事件”登记，后续期限才会自动计算。"
+)
+DONE_MENU_NONE = "\n\n目前没有可以标记的期限。"
+DONE_MENU_UNDO = "\n\n标记错了，点“撤销已办”恢复提醒。"
+MARKED_DONE = "✅ 已将“{rule}”标记为已办理（{date}）"
+UNMARKED_DONE = "已撤销“{rule}”的已办理标记，恢复期限提醒。"
+LONG_DATE_FORMAT = "{y}年{m}月{d}日"
 
 # --- closing -----------------------------------------------------------------------------------------------
 CONFIRM_CLOSE = "<b>#{id} {name}</b>\n确定结案吗？结案后不再提醒这个案件的期限，以后可以重新打开。"

@@ -1,7 +1,9 @@
 """Case tracker in Telegram: /newcase (dialog or one line), the case card with its deadlines and event
-buttons, /case 编号, /event 编号 事件 日期, /mycases [本单位]. scheduler/cases.py holds the rules.
+buttons, 标记已办 (mark an authority deadline done, or take the mark back), /case 编号, /event 编号 事件 日期,
+/mycases [本单位]. scheduler/cases.py holds the rules.
 
-Buttons carry everything they act on (`ck:<op>:<case id>[:<event index>[:<days back>]]`, well under 64 bytes),
+Buttons carry everything they act on (`ck:<op>:<case id>[:<event index>[:<days back>]]`, well under 64 bytes;
+a deadline is named by its rule's position in deadlines.yaml, `ck:k:<case id>:<rule index>`),
 so a card keeps working after a restart; the service re-checks who may see the case on every press. Only
 the /newcase dialog and a date being typed live in chat_data, with a 10-minute expiry like /exempt.
 """
@@ -12,6 +14,7 @@ import html
 import logging
 import re
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -31,7 +34,15 @@ from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt
 from handlers.exemptions import WAITING as EXEMPT_WAITING
 from handlers.reminders import sweep_soon
 from scheduler.case_model import CaseState
-from scheduler.cases import FUTURE_EVENTS, TRACKED_EVENTS, CaseClosed, CaseService, CaseSummary, CaseView
+from scheduler.cases import (
+    FUTURE_EVENTS,
+    TRACKED_EVENTS,
+    CaseClosed,
+    CaseService,
+    CaseSummary,
+    CaseView,
+    markable,
+)
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
 
 log = logging.getLogger(__name__)
@@ -40,6 +51,7 @@ DIALOG = "case_dialog"  # chat_data[DIALOG] = {"step": name|party|opened|event, 
 WAIT_SECONDS = 600
 PREFIX = "ck"
 MAX_LIST_BUTTONS = 10
+MAX_RULE_LABEL = 20  # characters of a deadline's name on a button
 NAME_MAX = 100
 SEPARATORS = re.compile(r"[；;｜|\n]")
 
@@ -71,6 +83,12 @@ def canonical_event(name: str) -> str:
     return found
 
 
+@lru_cache(maxsize=1)
+def rule_ids() -> tuple[str, ...]:
+    """Rule ids in deadlines.yaml order: a button names a deadline by its index here (short, stable)."""
+    return tuple(default_rules().rules)
+
+
 def event_value(event: str, when: date | datetime) -> date | datetime:
     """A time of day is kept only for events whose periods run in hours."""
     if isinstance(when, datetime) and event not in timed_events():
@@ -81,6 +99,10 @@ def event_value(event: str, when: date | datetime) -> date | datetime:
 # --- pure rendering ------------------------------------------------------------------------------------
 def fmt_date(day: date) -> str:
     return t.DATE_FORMAT.format(y=day.year, m=day.month, d=day.day, w=t.WEEKDAYS[day.weekday()])
+
+
+def fmt_long(day: date) -> str:
+    return t.LONG_DATE_FORMAT.format(y=day.year, m=day.month, d=day.day)
 
 
 def fmt_short(day: date) -> str:
@@ -152,7 +174,11 @@ def card_text(case: CaseView, deadlines: list[Deadline], today: date, *, notice:
 
     active = [d for d in deadlines if d.status != Status.DONE]
     done = [d for d in deadlines if d.status == Status.DONE]
-    names = "、".join(esc(d.rule.name) for d in done)
+    names = "、".join(
+        t.CARD_DONE_MARKED.format(name=esc(d.rule.name), date=fmt_short(case.done_rules[d.rule.id]))
+        if d.rule.id in case.done_rules else esc(d.rule.name)
+        for d in done
+    )
     done_line = [t.CARD_DONE_COUNT.format(n=len(done), names=names)] if done else []
     hint = ["", t.CARD_HINT.format(id=case.id)]
     if not deadlines:
@@ -181,19 +207,46 @@ def _join(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
-def card_buttons(case: CaseView) -> Buttons:
+def to_mark(case: CaseView, deadlines: list[Deadline]) -> tuple[list[Deadline], list[Deadline]]:
+    """(the authority's deadlines that may be marked done, those marked done)."""
+    open_ = [d for d in deadlines if markable(d) and d.status != Status.DONE]
+    marked = [d for d in deadlines if d.rule.id in case.done_rules]
+    return open_, marked
+
+
+def card_buttons(case: CaseView, deadlines: Sequence[Deadline] = ()) -> Buttons:
     if case.state == CaseState.closed:
         return [[(t.BUTTON_REOPEN, f"{PREFIX}:o:{case.id}"), (t.BUTTON_REFRESH, f"{PREFIX}:f:{case.id}")]]
-    return [[
-        (t.BUTTON_RECORD, f"{PREFIX}:m:{case.id}"),
-        (t.BUTTON_REFRESH, f"{PREFIX}:f:{case.id}"),
-        (t.BUTTON_CLOSE, f"{PREFIX}:x:{case.id}"),
-    ]]
+    row = [(t.BUTTON_RECORD, f"{PREFIX}:m:{case.id}")]
+    if any(to_mark(case, list(deadlines))):
+        row.append((t.BUTTON_MARK_DONE, f"{PREFIX}:a:{case.id}"))
+    row += [(t.BUTTON_REFRESH, f"{PREFIX}:f:{case.id}"), (t.BUTTON_CLOSE, f"{PREFIX}:x:{case.id}")]
+    return [row]
 
 
 def case_card(case: CaseView, deadlines: list[Deadline], today: date, *, notice: str = "",
               tz: ZoneInfo = ZoneInfo("Asia/Shanghai")) -> Reply:
-    return Reply(card_text(case, deadlines, today, notice=notice, tz=tz), card_buttons(case))
+    return Reply(card_text(case, deadlines, today, notice=notice, tz=tz), card_buttons(case, deadlines))
+
+
+def _short(label: str, limit: int = MAX_RULE_LABEL) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def done_menu(case: CaseView, deadlines: list[Deadline]) -> Reply:
+    """One button per deadline that may be marked done, one per marked one to take the mark back."""
+    open_, marked = to_mark(case, deadlines)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids())}
+    buttons: Buttons = [[(_short(d.rule.name), f"{PREFIX}:k:{case.id}:{index[d.rule.id]}")] for d in open_]
+    buttons += [[(t.BUTTON_UNDO_DONE.format(rule=_short(d.rule.name, MAX_RULE_LABEL - 5)),
+                  f"{PREFIX}:u:{case.id}:{index[d.rule.id]}")] for d in marked]
+    buttons.append([(t.BUTTON_BACK, f"{PREFIX}:f:{case.id}")])
+    text = t.DONE_MENU.format(id=case.id, name=esc(case.name))
+    if not open_:
+        text += t.DONE_MENU_NONE
+    if marked:
+        text += t.DONE_MENU_UNDO
+    return Reply(text, buttons)
 
 
 def event_menu(case: CaseView) -> Reply:
@@ -552,6 +605,21 @@ async def on_button(update: Update, context: Context) -> None:
             case = await service.record_event(member, case_id, event, when)
             context.chat_data.pop(DIALOG, None)
             reply = _card_of(context, case, _recorded_notice(event, when))
+        elif op == "a":
+            case = await service.get(member, case_id)
+            if case.state == CaseState.closed:
+                raise CaseClosed(id=case.id)
+            reply = done_menu(case, service.deadlines(case))
+        elif op in ("k", "u") and len(args) == 2 and 0 <= args[1] < len(rule_ids()):
+            rule_id = rule_ids()[args[1]]
+            rule = default_rules().rule(rule_id)
+            if op == "k":
+                case = await service.mark_done(member, case_id, rule_id)
+                notice = t.MARKED_DONE.format(rule=rule.name, date=fmt_long(case.done_rules[rule_id]))
+            else:
+                case = await service.unmark_done(member, case_id, rule_id)
+                notice = t.UNMARKED_DONE.format(rule=rule.name)
+            reply = _card_of(context, case, notice)
         elif op == "x":
             case = await service.get(member, case_id)
             reply = Reply(t.CONFIRM_CLOSE.format(id=case.id, name=esc(case.name)), [[
@@ -569,7 +637,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     await _edit(update, reply)
-    if op in ("r", "o"):  # recorded an event or reopened: a reminder may be due now
+    if op in ("r", "o", "k", "u"):  # recorded an event, reopened, (un)marked: a reminder may be due now
         sweep_soon(context)
 
 

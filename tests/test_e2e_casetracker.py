@@ -16,7 +16,7 @@ from test_e2e_bot import OFFICER, register
 from test_e2e_exempt_cases import assert_clean_html, assert_short_callbacks, buttons
 
 from bot.render import strip_html
-from handlers.casetracker import card_text
+from handlers.casetracker import card_text, rule_ids
 from scheduler.calendar import default_calendar
 from scheduler.case_model import CaseState
 from scheduler.cases import CaseView
@@ -257,7 +257,7 @@ async def test_record_events_by_buttons_and_command(bot):
     menu = await press_edit(bot, OFFICER, card, "记录事件")
     prompt = await press_edit(bot, OFFICER, menu, "复查")
     card = await press_edit(bot, OFFICER, prompt, "取消")
-    assert labels(card) == ["记录事件", "刷新", "结案"] and "• 复查" not in card["text"]
+    assert labels(card) == ["记录事件", "标记已办", "刷新", "结案"] and "• 复查" not in card["text"]
     answer = await ask(bot, OFFICER, "大气法99条")
     assert "《大气污染防治法》第九十九条" in answer["text"]
     # a text that is not a date while one is asked for: examples and a way out
@@ -316,6 +316,70 @@ async def test_close_reopen_visibility_and_stale_buttons(bot):
     still = await ask(bot, OFFICER, f"/case {cid}")
     assert "已结案" not in strip_html(still["text"]).split("已记录")[0]
     assert labels(still) == ["记录事件", "刷新", "结案"]
+
+
+# --- marking a deadline done (已办理) -----------------------------------------------------------------------------
+async def test_mark_a_deadline_done_from_the_card_and_undo(bot):
+    """通知听证时间、地点 and 被告提交证据和答辩状 have no event that finishes them: the officer marks them."""
+    await team(bot)
+    card = await open_case(bot, "丑公司废气案", "丑公司", today() - timedelta(days=10))
+    cid = case_id(card)
+    assert labels(card) == ["记录事件", "刷新", "结案"]  # 作出行政处罚决定 is finished by recording 决定作出
+    hearing = today() + timedelta(days=20)
+    await ask(bot, OFFICER, f"/event {cid} 听证举行 {hearing.isoformat()}")
+    card = bot.stored(OFFICER, await ask(bot, OFFICER, f"/event {cid} 收到起诉状副本 今天"))
+    assert labels(card) == ["记录事件", "标记已办", "刷新", "结案"]
+    assert_card(card)
+
+    menu = await press_edit(bot, OFFICER, card, "标记已办")
+    assert_short_callbacks(menu)
+    assert "已经办理完毕" in menu["text"] and "撤销已办" not in menu["text"]
+    # the notice is due 7 working days before the hearing (≤ 11 days from now), the defence in 15 days
+    assert labels(menu) == ["通知听证时间、地点", "被告提交证据和答辩状", "返回"]
+    card = await press_edit(bot, OFFICER, menu, "通知听证时间、地点")
+    assert_card(card)
+    text = strip_html(card["text"])
+    marked = today()
+    assert text.startswith(f"✅ 已将“通知听证时间、地点”标记为已办理（{marked.year}年{marked.month}月{marked.day}日）")
+    assert f"✅ 已完成 1 项：通知听证时间、地点（{marked.month}月{marked.day}日标记已办）" in text
+    assert "· 通知听证时间、地点" not in text and "· 被告提交证据和答辩状" in text
+    assert labels(card) == ["记录事件", "标记已办", "刷新", "结案"]
+    # the unit admin sees the same card: the mark belongs to the case
+    seen = strip_html((await ask(bot, UNIT_ADMIN, f"/case {cid}"))["text"])
+    assert "通知听证时间、地点（" in seen and "· 通知听证时间、地点" not in seen
+
+    # the menu now offers the other one and taking the mark back
+    menu = await press_edit(bot, OFFICER, card, "标记已办")
+    assert labels(menu) == ["被告提交证据和答辩状", "撤销已办：通知听证时间、地点", "返回"]
+    assert "撤销已办" in menu["text"]
+    card = await press_edit(bot, OFFICER, menu, "撤销已办：通知听证时间、地点")
+    text = strip_html(card["text"])
+    assert text.startswith("已撤销“通知听证时间、地点”的已办理标记") and "· 通知听证时间、地点" in text
+    assert "标记已办）" not in text
+    menu = await press_edit(bot, OFFICER, card, "标记已办")
+    back = await press_edit(bot, OFFICER, menu, "返回")
+    assert labels(back) == ["记录事件", "标记已办", "刷新", "结案"] and "已撤销" not in back["text"]
+
+    # stale, forged and refused presses: an alert, nothing changes
+    notice, decision = rule_ids().index("cf_hearing_notice"), rule_ids().index("cf_decision")
+    answer = await press_data(bot, OFFICER, menu, f"ck:k:{cid}:99")
+    assert answer.get("show_alert") and "失效" in answer["text"]
+    answer = await press_data(bot, OFFICER, menu, f"ck:k:{cid}:x")
+    assert answer.get("show_alert") and "失效" in answer["text"]
+    answer = await press_data(bot, OFFICER, menu, f"ck:k:{cid}:{decision}")  # 作出行政处罚决定: record 决定作出
+    assert answer.get("show_alert") and "决定作出" in answer["text"]
+    answer = await press_data(bot, OFFICER, menu, f"ck:u:{cid}:{notice}")  # not marked any more
+    assert answer.get("show_alert") and "没有标记为已办理" in answer["text"]
+    answer = await press_data(bot, OTHER, menu, f"ck:k:{cid}:{notice}")  # someone else's case
+    assert answer.get("show_alert") and f"找不到案件 #{cid}" in answer["text"]
+    confirm = await press_edit(bot, OFFICER, back, "结案")
+    await press_edit(bot, OFFICER, confirm, "确认结案")
+    answer = await press_data(bot, OFFICER, menu, f"ck:a:{cid}")  # the menu of a closed case
+    assert answer.get("show_alert") and "已结案" in answer["text"]
+    answer = await press_data(bot, OFFICER, menu, f"ck:k:{cid}:{notice}")
+    assert answer.get("show_alert") and "已结案" in answer["text"]
+    shown = strip_html((await ask(bot, OFFICER, f"/case {cid}"))["text"])
+    assert "标记已办）" not in shown
 
 
 # --- /mycases --------------------------------------------------------------------------------------------------
