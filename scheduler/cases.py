@@ -19,12 +19,14 @@ Status.DONE, so the card, the list, the planner and the cancelling of finished r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
@@ -39,6 +41,8 @@ from scheduler.case_plan import binds_authority, is_moot, is_overdue, plan_case
 from scheduler.deadlines import Deadline, RuleSet, Status, UnknownEventError, compute_deadlines, default_rules
 from scheduler.planned import sync_planned
 from scheduler.reminder_model import Reminder, ReminderState
+
+log = logging.getLogger(__name__)
 
 OPENING = "立案"
 VIOLATION_END = "违法行为终了"  # may lie before 立案 (the limitation period runs from it)
@@ -193,12 +197,17 @@ class CaseService:
         now = self._now(now)
         async with self.db.session() as s:
             ids = list(await s.scalars(select(Case.id).where(Case.state == CaseState.open).order_by(Case.id)))
+        done = 0
         for case_id in ids:
-            async with self.db.session() as s:
-                case = await s.get(Case, case_id)
-                if case is not None and case.state is CaseState.open:
-                    await self._replan(s, case, now, revive=False)
-        return len(ids)
+            try:
+                async with self.db.session() as s:
+                    case = await s.get(Case, case_id)
+                    if case is not None and case.state is CaseState.open:
+                        await self._replan(s, case, now, revive=False)
+                done += 1
+            except IntegrityError:  # an officer's change planned the same key meanwhile: theirs stands
+                log.warning("re-plan of case %s skipped: changed concurrently", case_id)
+        return done
 
     async def open_case(self, member: Member, name: str, party: str, opened_on: date, now: datetime | None = None) -> CaseView:
         now = self._now(now)
