@@ -1,5 +1,5 @@
 """The reminders table. Lives beside the scheduler code but on the bot's declarative Base, so the
-bot's Alembic environment sees it; the table is created by migration 0002_reminders (case_id, dedupe_key, possibly_sent: 0003_cases)."""
+bot's Alembic environment sees it; the table is created by migration 0002_reminders (case_id, dedupe_key, possibly_sent: 0003_cases; cancelled_by: 0004_cancelled_by)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ class ReminderState(enum.StrEnum):
     pending = "pending"  # waiting for due_at (or for next_attempt_at after a failed send)
     sending = "sending"  # claimed by a sweep; Telegram has not confirmed yet
     sent = "sent"  # one-off reminder delivered (recurring ones go back to pending with the next due_at)
-    cancelled = "cancelled"
+    cancelled = "cancelled"  # cancelled_by says whether the officer or the system did it
     failed = "failed"  # Telegram refused for good (blocked bot, chat gone) or too many attempts
+
+
+# Reminder.cancelled_by: the officer (/unremind, 取消) or the system (a planned reminder no longer planned).
+CANCELLED_BY_USER = "user"
+CANCELLED_BY_SYSTEM = "system"
 
 
 class Reminder(Base):
@@ -49,4 +54,7 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     # Re-sent after a crash that may have come after Telegram accepted it: the message says so.
     possibly_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set with state=cancelled. Re-planning revives only "system" cancels (a case reopened, an org item switched
+    # back on); an officer's cancel stays. NULL: cancelled before migration 0004, treated as the system's.
+    cancelled_by: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

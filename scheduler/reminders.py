@@ -57,7 +57,7 @@ from bot.render import Reply, esc
 from bot.storage import Database
 from scheduler import texts
 from scheduler.remind_parse import TZ, ParsedReminder, Recurrence
-from scheduler.reminder_model import Reminder, ReminderState
+from scheduler.reminder_model import CANCELLED_BY_USER, Reminder, ReminderState
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class ReminderService:
             result = await s.execute(
                 update(Reminder)
                 .where(Reminder.id == reminder_id, Reminder.user_id == user_id, Reminder.state == ReminderState.pending)
-                .values(state=ReminderState.cancelled)
+                .values(state=ReminderState.cancelled, cancelled_by=CANCELLED_BY_USER)
             )
             return result.rowcount == 1
 
