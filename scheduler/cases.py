@@ -40,7 +40,7 @@ from scheduler.case_model import Case, CaseEvent, CaseState
 from scheduler.case_plan import binds_authority, is_moot, is_overdue, plan_case
 from scheduler.deadlines import Deadline, RuleSet, Status, UnknownEventError, compute_deadlines, default_rules
 from scheduler.planned import sync_planned
-from scheduler.reminder_model import Reminder, ReminderState
+from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
 
 log = logging.getLogger(__name__)
 
@@ -460,7 +460,7 @@ class CaseService:
         With `keep_past`, pending reminders that fell due before `now` are kept (they may have been due
         while the bot was down), except those of deadlines that are done or gone: those are cancelled
         whatever their time. Closing passes keep_past=False: everything pending goes. The periodic re-plan
-        passes revive=False: a reminder the officer cancelled (/unremind) stays cancelled.
+        passes revive=False. Either way a reminder the officer cancelled (/unremind) stays cancelled.
         """
         await s.flush()
         view = await self._view(s, case)
@@ -477,16 +477,17 @@ class CaseService:
 
     @staticmethod
     async def _revive(s: AsyncSession, plan: Iterable) -> None:
-        """A planned key that was cancelled earlier (case closed, event recorded then removed) comes back:
-        the key is unique, so the row is reused. It was never sent, so this cannot double a nudge."""
+        """A planned key that the system cancelled earlier (case closed, event recorded then removed) comes
+        back: the key is unique, so the row is reused. It was never sent, so this cannot double a nudge. One
+        the officer cancelled (/unremind, 取消) stays cancelled."""
         planned = {p.key: p for p in plan}
         if not planned:
             return
-        rows = await s.scalars(select(Reminder).where(Reminder.dedupe_key.in_(planned),
-                                                      Reminder.state == ReminderState.cancelled))
+        rows = await s.scalars(select(Reminder).where(Reminder.dedupe_key.in_(planned), cancelled_by_system()))
         for r in rows:
             p = planned[r.dedupe_key]
             r.state, r.due_at, r.text, r.attempts, r.next_attempt_at = ReminderState.pending, p.due_at, p.text[:500], 0, None
+            r.cancelled_by = None
 
     @staticmethod
     async def _cancel_finished(s: AsyncSession, case_id: int, live_rules: set[str]) -> None:
@@ -500,4 +501,4 @@ class CaseService:
                 copied = await s.get(Reminder, int(key.split(":")[1]))
                 key = (copied.dedupe_key or "") if copied else ""
             if key.startswith(f"case:{case_id}:") and key.split(":")[2] not in live_rules:  # case:{id}:{rule}:…
-                r.state = ReminderState.cancelled
+                r.state, r.cancelled_by = ReminderState.cancelled, CANCELLED_BY_SYSTEM

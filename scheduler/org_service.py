@@ -32,7 +32,7 @@ from bot.storage import Database, Role, Unit, User
 from scheduler.case_model import UnitOrgDeadline
 from scheduler.org_deadlines import OrgItem, due_dates, load_org_deadlines
 from scheduler.planned import PlannedReminder, sync_planned
-from scheduler.reminder_model import Reminder, ReminderState
+from scheduler.reminder_model import Reminder, ReminderState, cancelled_by_system
 
 # Reminders are planned this far ahead. Rows exist before their time, so a bot that is down at the
 # reminder hour still has them and sends them (late, once) after the restart; a planner that only
@@ -211,8 +211,8 @@ class OrgDeadlineService:
         """Make the unit's pending 'org' reminders agree with its settings.
 
         revive=True (right after an admin changed the unit's dates): nudges cancelled by an earlier
-        change and planned again now (switched off, then on) become pending again. The periodic run
-        leaves cancelled rows alone, so an officer's own /unremind of a nudge stays cancelled."""
+        change and planned again now (switched off, then on) become pending again; a nudge the officer
+        cancelled (/unremind) stays cancelled. The periodic run leaves cancelled rows alone."""
         now = now.astimezone(UTC)
         async with self.db.session() as s:
             unit = await s.get(Unit, unit_id)
@@ -267,9 +267,9 @@ class OrgDeadlineService:
                 continue
             result = await s.execute(
                 update(Reminder)
-                .where(Reminder.dedupe_key == p.key, Reminder.state == ReminderState.cancelled)
+                .where(Reminder.dedupe_key == p.key, cancelled_by_system())
                 .values(state=ReminderState.pending, due_at=p.due_at.astimezone(UTC), text=p.text, attempts=0,
-                        next_attempt_at=None)
+                        next_attempt_at=None, cancelled_by=None)
                 .execution_options(synchronize_session=False)
             )
             revived += result.rowcount or 0

@@ -6,7 +6,8 @@ reminders table agree with it inside the caller's transaction:
   the table is left alone (it may be sent already), so planning twice, or after a crash, never doubles
   a nudge;
 - pending rows in the planner's scope whose key is no longer planned are cancelled (the event was
-  recorded, the date changed, the item was switched off).
+  recorded, the date changed, the item was switched off), marked cancelled_by="system": a planner may
+  revive them when the key is planned again, never a reminder the officer cancelled.
 Delivery is the ordinary reminder sweep (scheduler/reminders.py): claim, send, mark after Telegram
 accepted.
 """
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminder_model import Reminder, ReminderState
+from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState
 
 KINDS = ("case", "escalation", "org")
 
@@ -76,7 +77,7 @@ async def sync_planned(
     stale = (
         update(Reminder)
         .where(Reminder.dedupe_key.startswith(scope_prefix, autoescape=True), Reminder.state == ReminderState.pending)
-        .values(state=ReminderState.cancelled)
+        .values(state=ReminderState.cancelled, cancelled_by=CANCELLED_BY_SYSTEM)
         .execution_options(synchronize_session=False)
     )
     if keys:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Enum, ForeignKey, Index, Integer, String, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, utcnow
@@ -58,3 +58,12 @@ class Reminder(Base):
     # back on); an officer's cancel stays. NULL: cancelled before migration 0004, treated as the system's.
     cancelled_by: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def cancelled_by_system() -> ColumnElement[bool]:
+    """Cancelled rows that re-planning may revive: those the system cancelled. NULL counts as the system: such
+    rows were cancelled before migration 0004, when every cancel looked alike and re-planning revived them
+    all; keeping that, a case closed then and reopened now gets its deadline nudges back (missing a legal
+    deadline is worse than one nudge an officer had cancelled)."""
+    return and_(Reminder.state == ReminderState.cancelled,
+                or_(Reminder.cancelled_by.is_(None), Reminder.cancelled_by == CANCELLED_BY_SYSTEM))

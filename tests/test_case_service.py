@@ -402,14 +402,52 @@ async def test_daily_replan_follows_a_new_unit_admin(db, svc, people) -> None:
 
 
 async def test_officers_own_cancel_survives_the_periodic_replan(db, svc, people) -> None:
-    """/unremind of a case reminder says 已取消: the 6-hourly re-plan must not bring it back (an officer's
-    change to the case still does, as after a reopen)."""
+    """/unremind of a case reminder says 已取消: the 6-hourly re-plan must not bring it back."""
     case = await svc.open_case(people[HANDLER], "丙案", "丙公司", date(2026, 3, 2), now=NOW)
     d3 = (await reminders(db, case.id))[f"case:{case.id}:cf_decision:2026-05-31:d3:501"]
     assert await ReminderService(db).cancel(HANDLER, d3.id)
     await svc.replan_open(now=NOW + timedelta(hours=6))
     cancelled = await reminders(db, case.id, ReminderState.cancelled)
     assert f"case:{case.id}:cf_decision:2026-05-31:d3:501" in cancelled
+
+
+async def test_officers_own_cancel_survives_their_changes_to_the_case(db, svc, people) -> None:
+    """An officer who cancelled a case nudge (/unremind, 取消) does not get it back when they record another
+    event or close and reopen the case; the reminders the system cancelled (closing) do come back."""
+    me = people[HANDLER]
+    case = await svc.open_case(me, "甲辰案", "甲辰公司", date(2026, 3, 2), now=NOW)
+    await svc.record_event(me, case.id, "告知书送达", date(2026, 3, 2), now=NOW)
+    planned = set(await reminders(db, case.id))
+    d3 = f"case:{case.id}:cf_decision:2026-05-31:d3:501"
+    assert len(planned) == 6 and d3 in planned
+    assert await ReminderService(db).cancel(HANDLER, (await reminders(db, case.id))[d3].id)
+    others = planned - {d3}
+
+    await svc.record_event(me, case.id, "立案", date(2026, 3, 2), now=NOW + timedelta(hours=1))
+    assert set(await reminders(db, case.id)) == others
+    assert (await reminders(db, case.id, ReminderState.cancelled))[d3].cancelled_by == "user"
+
+    await svc.close(me, case.id, now=NOW + timedelta(hours=2))
+    closed = await reminders(db, case.id, ReminderState.cancelled)
+    assert set(closed) == planned
+    assert {k: r.cancelled_by for k, r in closed.items()} == {k: "system" for k in others} | {d3: "user"}
+
+    await svc.reopen(me, case.id, now=NOW + timedelta(hours=3))
+    back = await reminders(db, case.id)
+    assert set(back) == others  # the system's cancels are revived, the officer's is not
+    assert all(r.cancelled_by is None for r in back.values())
+    assert set(await reminders(db, case.id, ReminderState.cancelled)) == {d3}
+
+    # removing an event and recording it again also brings back only what the system cancelled
+    hearing = {k for k in others if ":cf_hearing_request:" in k}
+    assert len(hearing) == 1
+    await svc.remove_event(me, case.id, "告知书送达", now=NOW + timedelta(hours=4))
+    assert set(await reminders(db, case.id)) == others - hearing
+    await svc.record_event(me, case.id, "告知书送达", date(2026, 3, 2), now=NOW + timedelta(hours=5))
+    assert set(await reminders(db, case.id)) == others
+    async with db.session() as s:
+        count = await s.scalar(select(func.count()).select_from(Reminder).where(Reminder.case_id == case.id))
+    assert count == 6  # the same rows reused, nothing doubled
 
 
 async def test_snoozed_case_reminder_goes_when_the_deadline_is_done_or_the_case_closed(db, svc, people) -> None:

@@ -301,6 +301,27 @@ async def test_switching_back_on_revives_the_cancelled_nudges(db, org) -> None:
     assert again.revived == 2 and len(pending(await rows(db, CHILD))) == 2
 
 
+async def test_an_officers_cancelled_nudge_stays_cancelled_when_the_item_comes_back(db, org) -> None:
+    """The unit admin cancels the two-days-before nudge (/unremind); switching the item off and on again brings
+    back only the nudge the switch-off cancelled."""
+    now = local(2026, 11, 30, 10, 0)
+    admin = await member(db, CHILD_ADMIN)
+    await org.plan(now)
+    keys = {r.dedupe_key.split(":")[4]: r for r in await rows(db, CHILD)}
+    assert set(keys) == {"d2", "d0"}
+    assert await ReminderService(db).cancel(CHILD_ADMIN, keys["d2"].id)
+    await org.set_enabled(admin, CHILD, "monthly_figures", False)
+    assert (await org.plan_unit(CHILD, now, revive=True)).cancelled == 1  # d0: d2 was cancelled already
+    by = {r.dedupe_key.split(":")[4]: (r.state, r.cancelled_by) for r in await rows(db, CHILD)}
+    assert by == {"d2": (ReminderState.cancelled, "user"), "d0": (ReminderState.cancelled, "system")}
+
+    await org.set_enabled(admin, CHILD, "monthly_figures", True)
+    assert (await org.plan_unit(CHILD, now, revive=True)).revived == 1
+    assert pending(await rows(db, CHILD)) == [("monthly_figures:2026-12-03:d0", CHILD_ADMIN, local(2026, 12, 3, 9, 0))]
+    by = {r.dedupe_key.split(":")[4]: (r.state, r.cancelled_by) for r in await rows(db, CHILD)}
+    assert by == {"d2": (ReminderState.cancelled, "user"), "d0": (ReminderState.pending, None)}
+
+
 async def test_unit_without_admin_falls_back_and_gains_one(db, org) -> None:
     now = local(2026, 11, 30, 10, 0)
     await org.plan(now)
