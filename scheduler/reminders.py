@@ -57,7 +57,7 @@ from bot.render import Reply, esc
 from bot.storage import Database
 from scheduler import texts
 from scheduler.remind_parse import TZ, ParsedReminder, Recurrence
-from scheduler.reminder_model import CANCELLED_BY_USER, Reminder, ReminderState
+from scheduler.reminder_model import CANCELLED_BY_SYSTEM, CANCELLED_BY_USER, Reminder, ReminderState
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,30 @@ class ReminderService:
         abandoned = and_(Reminder.state == ReminderState.sending, Reminder.claimed_at < now - LEASE)
         return or_(due, abandoned)
 
+    async def supersede(self, now: datetime) -> int:
+        """Several nudges of one deadline due at once (the bot was down over the 3-day and the 1-day one,
+        or over the day and the overdue notice): only the latest goes out, the earlier ones would say
+        less and arrive together. Returns how many were set aside (cancelled by the system)."""
+        now = _utc(now)
+        async with self.db.session() as s:
+            rows = (await s.execute(select(Reminder.id, Reminder.dedupe_key, Reminder.due_at).where(
+                Reminder.state == ReminderState.pending, Reminder.due_at <= now, Reminder.dedupe_key.is_not(None)
+            ))).all()
+            groups: dict[str, list[tuple[datetime, int]]] = {}
+            for rid, key, due_at in rows:
+                if (group := nudge_group(key)) is not None:
+                    groups.setdefault(group, []).append((_utc(due_at), rid))
+            stale = [rid for items in groups.values() if len(items) > 1 for _, rid in sorted(items)[:-1]]
+            if stale:
+                await s.execute(
+                    update(Reminder)
+                    .where(Reminder.id.in_(stale), Reminder.state == ReminderState.pending)
+                    .values(state=ReminderState.cancelled, cancelled_by=CANCELLED_BY_SYSTEM,
+                            last_error="superseded by a later nudge of the same deadline")
+                    .execution_options(synchronize_session=False)
+                )
+            return len(stale)
+
     async def due(self, now: datetime, limit: int = 50) -> list[tuple[int, int]]:
         """(id, chat_id) of reminders claimable at `now`, oldest due first (pending and due, or a claim
         past its lease)."""
@@ -305,6 +329,19 @@ class ReminderService:
             )
 
 
+def nudge_group(key: str | None) -> str | None:
+    """The deadline and recipient a planned countdown nudge belongs to, or None for other reminders.
+    Keys (scheduler/case_plan.py, scheduler/org_service.py): case:{id}:{rule}:{due}:{d3|h2|over…}:{user},
+    org:{unit}:{item}:{due}:d{n}:{user}; escalations and one-off notes are not countdowns."""
+    parts = (key or "").split(":")
+    if len(parts) != 6 or parts[0] not in ("case", "org"):
+        return None
+    step = parts[4]
+    if step == "over" or (step[:1] in ("d", "h") and step[1:].isdigit()):
+        return ":".join(parts[:4] + parts[5:])
+    return None
+
+
 # --- rendering -------------------------------------------------------------------------------------
 def render(reminder: ReminderView, now: datetime, late_after: timedelta = LATE_AFTER) -> Reply:
     """The delivered message: a heading by kind, the stored text (escaped), then late / re-sent / repeat
@@ -365,6 +402,7 @@ async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None,
     lanes = lanes or SEND_LANES
     result = SweepResult()
     await service.start()
+    await service.supersede(clock())
 
     async def lane(ids: list[int]) -> int:
         claimed = 0

@@ -523,3 +523,31 @@ async def test_e2e_unremind_with_a_huge_number_says_not_found(bot) -> None:
     """A mistyped, very long number is no reminder of the officer's: a clear answer, not “出错了”."""
     [reply] = await bot.send(ADMIN_ID, "/unremind 99999999999999999999", name="局管理员")
     assert "找不到可取消的提醒" in reply["text"]
+
+
+async def test_after_downtime_only_the_latest_nudge_of_a_deadline_goes_out(db, svc: ReminderService) -> None:
+    """Down over the 3-day, 1-day and day-of nudges of one deadline: one message (the latest), not three;
+    another deadline's nudge, an escalation and a personal reminder due meanwhile still go out."""
+    async with db.session() as s:
+        s.add(Case(id=7, name="某案", party="某公司", handler_id=USER, opened_on=date(2026, 9, 1)))
+    due = "2026-11-30"
+    plan = [
+        PlannedReminder(f"case:7:cf_decision:{due}:d3:{USER}", USER, USER, T0 - timedelta(days=3), "还有3天", "case", 7),
+        PlannedReminder(f"case:7:cf_decision:{due}:d1:{USER}", USER, USER, T0 - timedelta(days=1), "还有1天", "case", 7),
+        PlannedReminder(f"case:7:cf_decision:{due}:d0:{USER}", USER, USER, T0 - timedelta(hours=1), "今天到期", "case", 7),
+        PlannedReminder(f"case:7:cf_decision:{due}:d0:{USER + 1}", USER, USER, T0 + timedelta(days=1), "未来", "case", 7),
+        PlannedReminder(f"case:7:qz_seal:{due}:d3:{USER}", USER, USER, T0 - timedelta(days=2), "查封还有3天", "case", 7),
+        PlannedReminder(f"case:7:cf_decision:{due}:esc:{USER}", USER, USER, T0 - timedelta(hours=2), "逾期报告",
+                        "escalation", 7),
+    ]
+    async with db.session() as s:
+        await sync_planned(s, plan, scope_prefix="case:7:")
+    await svc.create(USER, USER, one_off(-30, "个人提醒"))
+    bot = FakeBot()
+    await sweep(bot, svc, now=T0)
+    bodies = [text for _, text in bot.delivered]
+    assert len(bodies) == 4
+    assert all(sum(needle in b for b in bodies) == 1 for needle in ("今天到期", "查封还有3天", "逾期报告", "个人提醒"))
+    async with db.session() as s:
+        stale = list(await s.scalars(select(Reminder).where(Reminder.last_error.like("superseded%"))))
+    assert sorted(r.text for r in stale) == ["还有1天", "还有3天"] and {r.cancelled_by for r in stale} == {"system"}
