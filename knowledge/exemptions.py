@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 import yaml
 
-from knowledge.cnnum import int_to_cn
+from knowledge.citations import format_citation
 from knowledge.corpus import Corpus, data_file, normalize_law_name
 from knowledge.model import CODE_NAME
 
@@ -61,12 +61,7 @@ class Cite:
 
     def label(self, short: bool = True) -> str:
         """《大气污染防治法》第九十九条第二项 (short) or with the full law name."""
-        text = f"《{self.short_law if short else self.law}》第{int_to_cn(self.article)}条"
-        if self.paragraph:
-            text += f"第{int_to_cn(self.paragraph)}款"
-        if self.item:
-            text += f"第{int_to_cn(self.item)}项"
-        return text
+        return format_citation(self.law, self.article, self.paragraph, self.item, short=short)
 
     def key(self) -> tuple[str, int]:
         return normalize_law_name(self.law), self.article

@@ -22,6 +22,8 @@ from typing import Any, Protocol
 
 import yaml
 
+from knowledge.citations import format_citation
+from knowledge.cnnum import int_to_cn
 from scheduler.calendar import CalendarRangeError, WorkCalendar, default_calendar
 
 PERIOD_UNITS = ("日", "工作日", "月", "年", "小时")
@@ -44,19 +46,6 @@ class UnknownEventError(ValueError):
 
 
 # --- the rule model --------------------------------------------------------------------------------
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _cn(n: int) -> str:
-    """Small integers as written in statutes (十五, 二十四, 九十); enough for periods."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-    return str(n)
-
-
 @dataclass(frozen=True)
 class Citation:
     law: str
@@ -66,29 +55,7 @@ class Citation:
 
     def format(self) -> str:
         """《行政处罚法》第六十四条第一款第二项"""
-        text = f"《{self.law.removeprefix('中华人民共和国')}》第{_article_cn(self.article)}条"
-        if self.paragraph:
-            text += f"第{_cn(self.paragraph)}款"
-        if self.item:
-            text += f"第{_cn(self.item)}项"
-        return text
-
-
-def _article_cn(n: int) -> str:
-    if n < 100:
-        return _cn(n)
-    thousands, rest = divmod(n, 1000)
-    hundreds, rest = divmod(rest, 100)
-    out = (_CN_DIGITS[thousands] + "千") if thousands else ""
-    if hundreds:
-        out += _CN_DIGITS[hundreds] + "百"
-    elif thousands and rest:
-        out += "零"
-    if rest:
-        if hundreds and rest < 10:
-            out += "零"
-        out += ("一" + _cn(rest) if 10 <= rest < 20 and (thousands or hundreds) else _cn(rest))
-    return out
+        return format_citation(self.law, self.article, self.paragraph, self.item, short=True)
 
 
 @dataclass(frozen=True)
@@ -244,7 +211,7 @@ def normalize_text(text: str) -> str:
 
 def _mentions_number(quote: str, n: int) -> bool:
     q = normalize_text(quote)
-    forms = {str(n), _cn(n)} | ({"两"} if n == 2 else set()) | ({"每日"} if n == 1 else set())
+    forms = {str(n), int_to_cn(n)} | ({"两"} if n == 2 else set()) | ({"每日"} if n == 1 else set())
     return any(f in q for f in forms)
 
 
