@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.render import Buttons, Reply, esc
-from handlers.common import Context, member_or_prompt, send
+from handlers.common import Context, command_argument, member_or_prompt, send
 from knowledge.cases import Case, Cases, load_cases
 from knowledge.render_cards import case_card, case_line
 
@@ -85,9 +85,7 @@ def list_reply(arg: str, mode: str, cases: list[Case], page: int = 0) -> Reply:
 async def cases_command(update: Update, context: Context) -> None:
     if await member_or_prompt(update, context) is None:
         return
-    text = update.effective_message.text or ""
-    parts = text.split(maxsplit=1)
-    arg = parts[1].strip() if len(parts) > 1 else ""
+    arg = command_argument(update)
     data = await asyncio.to_thread(_data)
     if not arg:
         await send(update, tags_reply(data))

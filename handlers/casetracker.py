@@ -30,7 +30,7 @@ from bot.services.users import Member
 from bot.storage import Role
 from handlers import case_texts as t
 from handlers.case_dates import parse_case_date
-from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt, send
+from handlers.common import LATE_START_OK, Context, command_argument, error_text, member_or_prompt, send
 from handlers.exemptions import WAITING as EXEMPT_WAITING
 from handlers.reminders import sweep_soon
 from scheduler.case_model import CaseState
@@ -344,13 +344,6 @@ def _opened_prompt(name: str, party: str) -> Reply:
     return Reply(t.ASK_OPENED.format(name=esc(name), party=esc(party)), buttons)
 
 
-def _body(update: Update) -> str:
-    """The message text after the command, line breaks kept."""
-    text = update.effective_message.text or ""
-    parts = text.split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
-
-
 async def _card(context: Context, member: Member, case_id: int, notice: str = "") -> Reply:
     service = case_service(context)
     case = await service.get(member, case_id)
@@ -370,7 +363,7 @@ async def newcase(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    parts = split_newcase(_body(update))
+    parts = split_newcase(command_argument(update))
     cancel = [[(t.BUTTON_CANCEL, f"{PREFIX}:c")]]
     if len(parts) > 3:
         await send(update, t.NEWCASE_TOO_MANY_PARTS)
@@ -498,7 +491,7 @@ async def show_case(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    case_id = _case_id(_body(update))
+    case_id = _case_id(command_argument(update))
     if case_id is None:
         await send(update, t.CASE_USAGE)
         return
@@ -513,7 +506,7 @@ async def record_event(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    parts = _body(update).split(maxsplit=2)
+    parts = command_argument(update).split(maxsplit=2)
     case_id = _case_id(parts[0]) if parts else None
     if case_id is None:
         events = "、".join(esc(e) for e in default_rules().events)
@@ -541,7 +534,7 @@ async def my_cases(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    wants_unit = _body(update) in t.MYCASES_SCOPE_WORDS
+    wants_unit = command_argument(update) in t.MYCASES_SCOPE_WORDS
     admins = context.application.bot_data[KEY].settings.admin_id_set
     may_see_unit = member.role in (Role.admin, Role.unit_admin) or member.id in admins
     unit_scope = wants_unit and may_see_unit

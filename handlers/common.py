@@ -17,6 +17,12 @@ Context = ContextTypes.DEFAULT_TYPE
 LATE_START_OK = {"misfire_grace_time": None, "coalesce": True}
 
 
+def command_argument(update: Update) -> str:
+    """The message text after the command (line breaks kept, unlike context.args); "" if none."""
+    parts = (update.effective_message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
 def error_text(err: ServiceError) -> str:
     template = texts.ERRORS.get(err.key, texts.ERRORS["error"])
     return template.format(**{k: esc(v) for k, v in err.params.items()})

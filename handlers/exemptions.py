@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import texts
 from bot.render import Buttons, Reply, esc
-from handlers.common import LATE_START_OK, Context, member_or_prompt, send
+from handlers.common import LATE_START_OK, Context, command_argument, member_or_prompt, send
 from knowledge.exemptions import ExemptDialog, ExemptionItem, Exemptions, load_exemptions, start_dialog
 from knowledge.render_cards import dialog_card, item_card, item_line
 
@@ -91,9 +91,7 @@ async def search_and_offer(update: Update, context: Context, query: str) -> None
 async def exempt(update: Update, context: Context) -> None:
     if await member_or_prompt(update, context) is None:
         return
-    text = update.effective_message.text or ""
-    parts = text.split(maxsplit=1)
-    query = parts[1].strip() if len(parts) > 1 else ""
+    query = command_argument(update)
     if not query:
         context.chat_data[WAITING] = time.monotonic()
         buttons = [[(q, f"{EXAMPLE}:{i}")] for i, q in enumerate(texts.EXEMPT_EXAMPLES)]

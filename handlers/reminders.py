@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, JobQ
 
 from bot.context import KEY, services
 from bot.render import Reply, esc
-from handlers.common import Context, member_or_prompt, send
+from handlers.common import Context, command_argument, member_or_prompt, send
 from scheduler import texts
 from scheduler.remind_parse import HELP, ParsedReminder, parse_reminder
 from scheduler.reminders import (
@@ -52,18 +52,12 @@ def reminder_service(context: Context) -> ReminderService:
     return context.application.bot_data[SERVICE_KEY]
 
 
-def _body(update: Update) -> str:
-    """The message text after the command (keeps the officer's spacing, unlike context.args)."""
-    text = update.effective_message.text or ""
-    return text.split(maxsplit=1)[1] if text.startswith("/") and len(text.split(maxsplit=1)) > 1 else text
-
-
 async def remind(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    text = _body(update)
-    if text.startswith("/"):  # “/remind” alone
+    text = update.effective_message.text or ""  # “提醒我…” is taken whole
+    if text.startswith("/") and not (text := command_argument(update)):  # “/remind” alone
         await send(update, esc(texts.REMIND_USAGE + HELP))
         return
     parsed = parse_reminder(text, datetime.now(UTC))
