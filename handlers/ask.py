@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, render, texts
 from bot.services.answers import ResultSet
-from handlers.common import Context, member_or_prompt, send, svc
+from handlers.common import Context, edit_in_place, member_or_prompt, send, svc
 
 
 def card_for(rs: ResultSet, index: int) -> render.Reply:
@@ -64,11 +63,7 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await query.answer()
         reply = card_for(rs, index)
-        try:  # paging edits the message in place
-            await query.edit_message_text(reply.text, reply_markup=reply.markup)
-        except BadRequest as err:
-            if "not modified" not in str(err).lower():  # a double tap is harmless
-                raise
+        await edit_in_place(update, reply)  # paging edits the message in place
         return
     found = answers.article(cb.args[0], int(cb.args[1]))
     if found is None:

@@ -11,12 +11,11 @@ import asyncio
 import math
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.render import Buttons, Reply, esc
-from handlers.common import Context, command_argument, member_or_prompt, send
+from handlers.common import Context, command_argument, edit_in_place, member_or_prompt, send
 from knowledge.cases import Case, Cases, load_cases
 from knowledge.render_cards import case_card, case_line
 
@@ -122,11 +121,7 @@ async def on_button(update: Update, context: Context) -> None:
     if from_menu:
         await context.bot.send_message(update.effective_chat.id, reply.text, reply_markup=reply.markup)
         return
-    try:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
-    except BadRequest as err:
-        if "not modified" not in str(err).lower():
-            raise
+    await edit_in_place(update, reply)
 
 
 def register(app: Application) -> None:

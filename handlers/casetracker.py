@@ -20,7 +20,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import KEY
@@ -30,7 +29,15 @@ from bot.services.users import Member
 from bot.storage import Role
 from handlers import case_texts as t
 from handlers.case_dates import parse_case_date
-from handlers.common import LATE_START_OK, Context, command_argument, error_text, member_or_prompt, send
+from handlers.common import (
+    LATE_START_OK,
+    Context,
+    command_argument,
+    edit_in_place,
+    error_text,
+    member_or_prompt,
+    send,
+)
 from handlers.exemptions import WAITING as EXEMPT_WAITING
 from handlers.reminders import sweep_soon
 from scheduler.case_model import CaseState
@@ -419,17 +426,9 @@ async def _open(update: Update, context: Context, member: Member, name: str, par
 async def _reply(update: Update, reply: Reply) -> None:
     """Edit the message whose button was pressed, or answer a typed message."""
     if update.callback_query:
-        await _edit(update, reply)
+        await edit_in_place(update, reply)
     else:
         await send(update, reply)
-
-
-async def _edit(update: Update, reply: Reply) -> None:
-    try:
-        await update.callback_query.edit_message_text(reply.text, reply_markup=reply.markup)
-    except BadRequest as err:
-        if "not modified" not in str(err).lower():  # a double tap is harmless
-            raise
 
 
 async def typed(update: Update, context: Context) -> None:
@@ -629,7 +628,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(_plain(_error(err)), show_alert=True)
         return
     await query.answer()
-    await _edit(update, reply)
+    await edit_in_place(update, reply)
     if op in ("r", "o", "k", "u"):  # recorded an event, reopened, (un)marked: a reminder may be due now
         sweep_soon(context)
 
@@ -645,7 +644,7 @@ async def _dialog_button(update: Update, context: Context, member: Member, op: s
         state = context.chat_data.pop(DIALOG, None)
         await query.answer()
         event_wait = state is not None and state["step"] == "event"
-        await _edit(update, Reply(t.EVENT_CANCELLED if event_wait else t.DIALOG_CANCELLED))
+        await edit_in_place(update, Reply(t.EVENT_CANCELLED if event_wait else t.DIALOG_CANCELLED))
         return
     state = _dialog(context)
     if state is None or state["step"] != "opened" or args not in ([0], [1]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -36,6 +37,15 @@ async def send(update: Update, reply: Reply | str) -> None:
     if isinstance(reply, str):
         reply = Reply(reply)
     await update.effective_message.reply_text(reply.text, reply_markup=reply.markup)
+
+
+async def edit_in_place(update: Update, reply: Reply) -> None:
+    """Replace the message a button belongs to; a double tap (same text again) is harmless."""
+    try:
+        await update.callback_query.edit_message_text(reply.text, reply_markup=reply.markup)
+    except BadRequest as err:
+        if "not modified" not in str(err).lower():
+            raise
 
 
 async def member_or_prompt(update: Update, context: Context) -> Member | None:

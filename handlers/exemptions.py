@@ -11,12 +11,11 @@ import asyncio
 import time
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.render import Buttons, Reply, esc
-from handlers.common import LATE_START_OK, Context, command_argument, member_or_prompt, send
+from handlers.common import LATE_START_OK, Context, command_argument, edit_in_place, member_or_prompt, send
 from knowledge.exemptions import ExemptDialog, ExemptionItem, Exemptions, load_exemptions, start_dialog
 from knowledge.render_cards import dialog_card, item_card, item_line
 
@@ -110,11 +109,7 @@ async def described(update: Update, context: Context) -> None:
 async def _show(update: Update, reply: Reply, edit: bool) -> None:
     query = update.callback_query
     if edit:
-        try:
-            await query.edit_message_text(reply.text, reply_markup=reply.markup)
-        except BadRequest as err:
-            if "not modified" not in str(err).lower():  # a double tap is harmless
-                raise
+        await edit_in_place(update, reply)
     else:
         await query.get_bot().send_message(update.effective_chat.id, reply.text, reply_markup=reply.markup)
 

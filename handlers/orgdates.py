@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KEY
@@ -24,7 +23,7 @@ from bot.services.units import UnitNode
 from bot.services.users import Member
 from bot.storage import Role
 from handlers import org_texts as t
-from handlers.common import LATE_START_OK, Context, error_text, member_or_prompt, send, svc
+from handlers.common import LATE_START_OK, Context, edit_in_place, error_text, member_or_prompt, send, svc
 from scheduler.org_deadlines import OrgItem, next_due
 from scheduler.org_service import OrgDeadlineService, format_date, is_unit_setting
 
@@ -236,11 +235,7 @@ async def button(update: Update, context: Context) -> None:
     if unit is None:
         return
     reply = listing(unit, await service.items_for(unit_id), _today(service), other_unit=unit_id != member.unit_id)
-    try:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
-    except BadRequest as err:
-        if "not modified" not in str(err).lower():  # a double tap is harmless
-            raise
+    await edit_in_place(update, reply)
 
 
 async def plan_job(context: Context) -> None:
