@@ -85,8 +85,6 @@ OVERDUE_NOW = "已逾期"
 EXPIRED_NOW = "已届满"
 DAYS_UNTIL_OPEN = "还有{n}天可办理"
 OPEN_NOW = "已可办理"
-WEEKDAYS = "一二三四五六日"
-DATE_FORMAT = "{y}年{m}月{d}日（周{w}）"
 SHORT_DATE_FORMAT = "{m}月{d}日"
 
 # --- recording events ------------------------------------------------------------------------------------

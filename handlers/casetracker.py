@@ -51,6 +51,7 @@ from scheduler.cases import (
     markable,
 )
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
+from scheduler.texts import format_day
 
 log = logging.getLogger(__name__)
 SERVICE_KEY = "case_tracker"
@@ -104,10 +105,6 @@ def event_value(event: str, when: date | datetime) -> date | datetime:
 
 
 # --- pure rendering ------------------------------------------------------------------------------------
-def fmt_date(day: date) -> str:
-    return t.DATE_FORMAT.format(y=day.year, m=day.month, d=day.day, w=t.WEEKDAYS[day.weekday()])
-
-
 def fmt_long(day: date) -> str:
     return t.LONG_DATE_FORMAT.format(y=day.year, m=day.month, d=day.day)
 
@@ -118,8 +115,8 @@ def fmt_short(day: date) -> str:
 
 def fmt_moment(value: date | datetime) -> str:
     if isinstance(value, datetime):
-        return f"{fmt_date(value.date())} {value:%H:%M}"
-    return fmt_date(value)
+        return f"{format_day(value.date())} {value:%H:%M}"
+    return format_day(value)
 
 
 def days_text(d: Deadline, today: date) -> str:
@@ -139,7 +136,7 @@ def days_text(d: Deadline, today: date) -> str:
 
 
 def due_text(d: Deadline) -> str:
-    when = fmt_moment(d.due_at) if d.due_at else fmt_date(d.due)
+    when = fmt_moment(d.due_at) if d.due_at else format_day(d.due)
     template = {"before": t.DUE_BEFORE, "after": t.DUE_AFTER}.get(d.rule.direction, t.DUE_WITHIN)
     return template.format(date=when)
 
@@ -168,7 +165,7 @@ def card_text(case: CaseView, deadlines: list[Deadline], today: date, *, notice:
     head = [esc(notice), ""] if notice else []
     head.append(t.CARD_TITLE.format(id=case.id, name=esc(case.name)))
     head.append(t.CARD_PARTY.format(party=esc(case.party)))
-    head.append(t.CARD_OPENED.format(date=fmt_date(case.opened_on)))
+    head.append(t.CARD_OPENED.format(date=format_day(case.opened_on)))
     if case.unit_name:
         head.append(t.CARD_HANDLER.format(handler=esc(case.handler_name), unit=esc(case.unit_name)))
     else:
@@ -177,7 +174,7 @@ def card_text(case: CaseView, deadlines: list[Deadline], today: date, *, notice:
     head += ["", t.CARD_EVENTS] + [t.CARD_EVENT.format(event=esc(e), date=fmt_moment(w)) for e, w in events]
     if case.state == CaseState.closed:
         closed = _local_date(case.closed_at, tz) if case.closed_at else today
-        return _join(head + ["", t.CARD_CLOSED.format(date=fmt_date(closed))])[:limit]
+        return _join(head + ["", t.CARD_CLOSED.format(date=format_day(closed))])[:limit]
 
     active = [d for d in deadlines if d.status != Status.DONE]
     done = [d for d in deadlines if d.status == Status.DONE]

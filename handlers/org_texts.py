@@ -5,9 +5,6 @@ reminder (the delivery sweep escapes it)."""
 
 from __future__ import annotations
 
-WEEKDAYS = "一二三四五六日"
-DATE = "{y}年{m}月{d}日（周{w}）"
-
 SOURCE_DEFAULT = "单位工作安排（默认值）"
 SOURCE_UNIT = "本单位设置"
 

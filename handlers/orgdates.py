@@ -25,7 +25,8 @@ from bot.storage import Role
 from handlers import org_texts as t
 from handlers.common import LATE_START_OK, Context, edit_in_place, error_text, member_or_prompt, send, svc
 from scheduler.org_deadlines import OrgItem, next_due
-from scheduler.org_service import OrgDeadlineService, format_date, is_unit_setting
+from scheduler.org_service import OrgDeadlineService, is_unit_setting
+from scheduler.texts import format_day
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def listing(unit: UnitNode, items: list[OrgItem], today: date, *, other_unit: bo
     for n, item in enumerate(items, 1):
         lines.append(t.LIST_ITEM.format(n=n, name=esc(item.name), rule=rule_text(item)))
         if item.enabled:
-            lines.append(t.LIST_NEXT.format(date=format_date(next_due(item, today)), remind=remind_text(item)))
+            lines.append(t.LIST_NEXT.format(date=format_day(next_due(item, today)), remind=remind_text(item)))
         else:
             lines.append(t.LIST_OFF)
         source = t.SOURCE_UNIT if is_unit_setting(item) else t.SOURCE_DEFAULT
@@ -111,7 +112,7 @@ def changed_text(op: str, item: OrgItem, today: date) -> str:
         return t.CHANGED_OFF.format(name=esc(item.name))
     template = {"day": t.CHANGED, "on": t.CHANGED_ON, "def": t.CHANGED_RESET}[op]
     rule = t.CHANGED_RULE.format(name=esc(item.name), rule=rule_text(item))
-    return template.format(rule=rule, date=format_date(next_due(item, today)))
+    return template.format(rule=rule, date=format_day(next_due(item, today)))
 
 
 def error_message(err: ServiceError) -> str:

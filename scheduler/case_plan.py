@@ -25,6 +25,7 @@ from scheduler import case_texts as T
 from scheduler.case_model import CaseState
 from scheduler.deadlines import Deadline, Status
 from scheduler.planned import PlannedReminder
+from scheduler.texts import format_day
 
 if TYPE_CHECKING:
     from scheduler.cases import CaseView
@@ -35,10 +36,6 @@ MAX_TEXT = 500
 
 
 # --- small helpers -------------------------------------------------------------------------------------
-def format_day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日（周{T.WEEKDAYS[day.weekday()]}）"
-
-
 def _local(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz)
 

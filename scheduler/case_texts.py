@@ -3,8 +3,6 @@ handlers escape them). Error sentences around these reasons live in bot/texts.py
 
 from __future__ import annotations
 
-WEEKDAYS = "一二三四五六日"
-
 # --- reasons for BadCaseInput / BadEventDate ------------------------------------------------------------
 NAME_EMPTY = "案件名称不能为空，例如：某某公司超标排放废气案。"
 NAME_TOO_LONG = "案件名称不能超过 {max} 个字（现有 {n} 个字），请精简。"

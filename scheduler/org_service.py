@@ -33,6 +33,7 @@ from scheduler.case_model import UnitOrgDeadline
 from scheduler.org_deadlines import OrgItem, due_dates, load_org_deadlines
 from scheduler.planned import PlannedReminder, sync_planned
 from scheduler.reminder_model import Reminder, ReminderState, cancelled_by_system
+from scheduler.texts import format_day
 
 # Reminders are planned this far ahead. Rows exist before their time, so a bot that is down at the
 # reminder hour still has them and sends them (late, once) after the restart; a planner that only
@@ -66,11 +67,6 @@ def _texts() -> ModuleType:
     from handlers import org_texts
 
     return org_texts
-
-
-def format_date(day: date) -> str:
-    t = _texts()
-    return t.DATE.format(y=day.year, m=day.month, d=day.day, w=t.WEEKDAYS[day.weekday()])
 
 
 def is_unit_setting(item: OrgItem) -> bool:
@@ -251,8 +247,8 @@ class OrgDeadlineService:
     @staticmethod
     def nudge_text(unit_name: str, item: OrgItem, due: date, days_left: int) -> str:
         t = _texts()
-        when = (t.NUDGE_DUE_IN.format(date=format_date(due), days=days_left) if days_left
-                else t.NUDGE_DUE_TODAY.format(date=format_date(due)))
+        when = (t.NUDGE_DUE_IN.format(date=format_day(due), days=days_left) if days_left
+                else t.NUDGE_DUE_TODAY.format(date=format_day(due)))
         lines = [t.NUDGE_TITLE.format(name=item.name, unit=unit_name), when]
         if item.who:
             lines.append(t.NUDGE_WHO.format(who=item.who))

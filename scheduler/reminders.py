@@ -378,7 +378,7 @@ def snooze_due(code: str, now: datetime, morning_hour: int = 9) -> datetime | No
 
 def format_when(moment: datetime) -> str:
     local = moment.astimezone(TZ)
-    return f"{local.year}年{local.month}月{local.day}日（周{'一二三四五六日'[local.weekday()]}）{local:%H:%M}"
+    return f"{texts.format_day(local.date())}{local:%H:%M}"
 
 
 def _backoff(attempts: int) -> timedelta:

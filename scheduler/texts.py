@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+WEEKDAYS = "一二三四五六日"
+
+
+def format_day(day: date) -> str:
+    """2026年11月25日（周三）: every date an officer reads in reminders, case cards and 报送 lists."""
+    return f"{day.year}年{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
 REMIND_USAGE = "用法：/remind 时间 内容\n"
 REMIND_CREATED = "好的，将在 {when} 提醒您：{text}\n编号 {id}。发送 /reminders 查看，/unremind {id} 取消。"
 REMIND_CREATED_RECURRING = (
