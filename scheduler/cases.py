@@ -20,7 +20,6 @@ Status.DONE, so the card, the list, the planner and the cancelling of finished r
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -40,7 +39,7 @@ from scheduler.case_model import Case, CaseEvent, CaseState
 from scheduler.case_plan import binds_authority, is_moot, is_overdue, plan_case
 from scheduler.deadlines import Deadline, RuleSet, Status, UnknownEventError, compute_deadlines, default_rules
 from scheduler.planned import sync_planned
-from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
+from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState
 
 log = logging.getLogger(__name__)
 
@@ -468,26 +467,11 @@ class CaseService:
         recipients = await self.escalation_recipients(s, case) if view.state is CaseState.open else []
         plan = plan_case(view, deadlines, offsets=self.offsets, remind_hour=self.remind_hour, tz=self.tz, now=now,
                          escalate_to=recipients)
-        if revive:
-            await self._revive(s, plan)
-        await sync_planned(s, plan, scope_prefix=f"case:{case.id}:", cancel_from=now if keep_past else None)
+        await sync_planned(s, plan, scope_prefix=f"case:{case.id}:", cancel_from=now if keep_past else None,
+                           revive=revive)
         live = {d.rule.id for d in deadlines if d.status is not Status.DONE and view.state is CaseState.open}
         await self._cancel_finished(s, case.id, live)
         return view
-
-    @staticmethod
-    async def _revive(s: AsyncSession, plan: Iterable) -> None:
-        """A planned key that the system cancelled earlier (case closed, event recorded then removed) comes
-        back: the key is unique, so the row is reused. It was never sent, so this cannot double a nudge. One
-        the officer cancelled (/unremind, 取消) stays cancelled."""
-        planned = {p.key: p for p in plan}
-        if not planned:
-            return
-        rows = await s.scalars(select(Reminder).where(Reminder.dedupe_key.in_(planned), cancelled_by_system()))
-        for r in rows:
-            p = planned[r.dedupe_key]
-            r.state, r.due_at, r.text, r.attempts, r.next_attempt_at = ReminderState.pending, p.due_at, p.text[:500], 0, None
-            r.cancelled_by = None
 
     @staticmethod
     async def _cancel_finished(s: AsyncSession, case_id: int, live_rules: set[str]) -> None:

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
@@ -32,7 +32,6 @@ from bot.storage import Database, Role, Unit, User
 from scheduler.case_model import UnitOrgDeadline
 from scheduler.org_deadlines import OrgItem, due_dates, load_org_deadlines
 from scheduler.planned import PlannedReminder, sync_planned
-from scheduler.reminder_model import Reminder, ReminderState, cancelled_by_system
 from scheduler.texts import format_day
 
 # Reminders are planned this far ahead. Rows exist before their time, so a bot that is down at the
@@ -218,9 +217,8 @@ class OrgDeadlineService:
             rows = await s.scalars(select(UnitOrgDeadline).where(UnitOrgDeadline.unit_id == unit_id))
             items = [i for i in self._merge(list(rows)) if i.enabled]
             planned = [p for item in items for p in self._planned(unit, item, members, now)]
-            revived = await self._revive(s, planned, now) if revive else 0
-            result = await sync_planned(s, planned, scope_prefix=f"org:{unit_id}:", cancel_from=now)
-            return UnitPlan(unit_id, result.added, result.cancelled, revived)
+            result = await sync_planned(s, planned, scope_prefix=f"org:{unit_id}:", cancel_from=now, revive=revive)
+            return UnitPlan(unit_id, result.added, result.cancelled, result.revived)
 
     def _planned(self, unit: Unit, item: OrgItem, members: list[User], now: datetime) -> list[PlannedReminder]:
         today = now.astimezone(self.tz).date()
@@ -254,22 +252,6 @@ class OrgDeadlineService:
             lines.append(t.NUDGE_WHO.format(who=item.who))
         lines += [t.NUDGE_SOURCE.format(source=item.source or t.SOURCE_DEFAULT), t.NUDGE_SEE]
         return "\n".join(lines)
-
-    @staticmethod
-    async def _revive(s: AsyncSession, planned: list[PlannedReminder], now: datetime) -> int:
-        revived = 0
-        for p in planned:
-            if p.due_at < now:
-                continue
-            result = await s.execute(
-                update(Reminder)
-                .where(Reminder.dedupe_key == p.key, cancelled_by_system())
-                .values(state=ReminderState.pending, due_at=p.due_at.astimezone(UTC), text=p.text, attempts=0,
-                        next_attempt_at=None, cancelled_by=None)
-                .execution_options(synchronize_session=False)
-            )
-            revived += result.rowcount or 0
-        return revived
 
 
 async def _allowed(s: AsyncSession, member: Member | None, unit_id: int) -> bool:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState
+from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
 
 KINDS = ("case", "escalation", "org")
 
@@ -41,6 +41,7 @@ class PlannedReminder:
 class SyncResult:
     added: int
     cancelled: int
+    revived: int = 0
 
 
 def _utc(dt: datetime) -> datetime:
@@ -53,16 +54,30 @@ async def sync_planned(
     *,
     scope_prefix: str,
     cancel_from: datetime | None = None,
+    revive: bool = False,
 ) -> SyncResult:
     """Insert planned reminders whose key is new; cancel pending ones under `scope_prefix` not planned
     any more (only those due at or after `cancel_from`, when given: a planner that looks ahead from
-    today must not cancel what fell due while the bot was down)."""
+    today must not cancel what fell due while the bot was down).
+
+    With `revive` (a change the officer or admin made: case reopened, event recorded again, item switched
+    back on), a planned key whose row the system cancelled earlier is pending again with the planned time
+    and text: the key is unique, so the row is reused; it was never sent, so this cannot double a nudge.
+    A row the officer cancelled (/unremind, 取消) stays cancelled."""
     planned = list(planned)
     for p in planned:
         if not p.key.startswith(scope_prefix) or p.kind not in KINDS or len(p.key) > 160:
             raise ValueError(f"planned reminder outside its scope or malformed: {p.key!r}")
     keys = {p.key for p in planned}
     existing = set(await session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.in_(keys)))) if keys else set()
+    revived = 0
+    if revive and keys:
+        by_key = {p.key: p for p in planned}
+        for r in await session.scalars(select(Reminder).where(Reminder.dedupe_key.in_(keys), cancelled_by_system())):
+            p = by_key[r.dedupe_key]
+            r.state, r.due_at, r.text = ReminderState.pending, _utc(p.due_at), p.text[:500]
+            r.attempts, r.next_attempt_at, r.cancelled_by = 0, None, None
+            revived += 1
     added = 0
     for p in planned:
         if p.key in existing:
@@ -86,4 +101,4 @@ async def sync_planned(
         stale = stale.where(Reminder.due_at >= _utc(cancel_from))
     cancelled = (await session.execute(stale)).rowcount or 0
     await session.flush()
-    return SyncResult(added, cancelled)
+    return SyncResult(added, cancelled, revived)
