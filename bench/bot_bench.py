@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from botapi_server import BotAPIServer  # noqa: E402
+from support.botapi_server import BotAPIServer  # noqa: E402
 from telegram import Update  # noqa: E402
 
 from bot.app import build_application  # noqa: E402

@@ -5,7 +5,7 @@
 - backlog: B reminders for ten officers that fell due while the bot was down; time from the restart
   (Application start) to the last delivery, and messages per second, with the server answering at once
   and after 50 ms (a Telegram round trip), in one lane (the default) and in four;
-- --crash: the kill -9 scenario of tests/test_reminder_crash.py, R times: reminders seeded, delivered,
+- --crash: the kill -9 scenario of tests/e2e/test_reminder_crash.py, R times: reminders seeded, delivered,
   duplicates, lost.
 
     .venv/bin/python bench/reminder_bench.py [--n 60] [--spread 40] [--backlog 500] [--crash 5] [--only delay|backlog|crash]
@@ -24,17 +24,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "e2e")]
 
-from bot_fixtures import make_settings, start_bot, stop_bot  # noqa: E402
-from botapi_server import BotAPIServer  # noqa: E402
+from support.botapi_server import BotAPIServer  # noqa: E402
+from support.botrun import make_settings, start_bot, stop_bot  # noqa: E402
 
-import handlers.reminders as reminder_jobs  # noqa: E402
+import scheduler.jobs as reminder_jobs  # noqa: E402
 import scheduler.reminders as delivery  # noqa: E402
-from bot.context import KEY  # noqa: E402
 from bot.storage import Database, Role, User  # noqa: E402
 from knowledge.engine import KnowledgeBase  # noqa: E402
 from scheduler.planned import PlannedReminder, sync_planned  # noqa: E402
+from scheduler.services import KEY  # noqa: E402
 
 OFFICERS = [900 + i for i in range(10)]
 

@@ -1,4 +1,9 @@
-"""The PTB Application factory and `lawbot run`."""
+"""The wiring: the PTB Application factory and `lawbot run`.
+
+`build_application` builds the services (scheduler.services.build_services), registers every handler
+(handlers.register_all) and every job (scheduler.jobs.register_jobs). Nothing else creates services or
+schedules jobs.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,14 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
-from bot.context import KEY, Services
 from bot.request import RetryingRequest
 from bot.services.answers import AnswerService
 from bot.settings import Settings, get_settings
+from handlers import register_all
+from handlers import texts as chat_texts
+from knowledge.engine import KnowledgeBase
+from scheduler.jobs import register_jobs
+from scheduler.services import KEY, Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +51,7 @@ def api_urls(base: str) -> tuple[str, str]:
     return f"{base}/bot", f"{base}/file/bot"
 
 
-def load_knowledge(settings: Settings):
-    from knowledge.engine import KnowledgeBase
-
+def load_knowledge(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase.open(settings.data_dir, settings.corpus_dir_list)
 
 
@@ -56,7 +63,8 @@ def build_application(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
 ) -> Application:
-    """The bot: handlers wired, services in bot_data. `kb` may be given (tests); else loaded on start."""
+    """The bot: services in bot_data, handlers and jobs registered. `kb` may be given (tests); else it is
+    loaded on start."""
     settings = settings or get_settings()
     builder = (
         ApplicationBuilder()
@@ -77,11 +85,9 @@ def build_application(
         base_url, file_url = api_urls(settings.telegram_base_url)
         builder = builder.base_url(base_url).base_file_url(file_url)
     app = builder.build()
-    app.bot_data[KEY] = services or Services.create(settings, kb=kb)
-
-    from handlers import register_all  # handlers depend on bot, never the other way at import time
-
+    app.bot_data[KEY] = services or build_services(settings, kb=kb)
     register_all(app)
+    register_jobs(app)
     return app
 
 
@@ -97,8 +103,8 @@ async def startup(app: Application) -> None:
 
 
 async def set_commands(app: Application, s: Services) -> None:
-    await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS], scope=BotCommandScopeDefault())
-    admin_commands = [BotCommand(c, d) for c, d in texts.ADMIN_COMMANDS]
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in chat_texts.COMMANDS], scope=BotCommandScopeDefault())
+    admin_commands = [BotCommand(c, d) for c, d in chat_texts.ADMIN_COMMANDS]
     for admin_id in sorted(s.settings.admin_id_set):
         with contextlib.suppress(TelegramError):  # "chat not found" until the admin has written once
             await app.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
@@ -107,9 +113,7 @@ async def set_commands(app: Application, s: Services) -> None:
 async def drain(app: Application) -> None:
     """post_stop: the job queue has stopped; a reminder sweep in progress finishes the message in hand and
     its sent-mark while the HTTP client and the database are still open."""
-    reminders = app.bot_data.get("reminders")  # handlers/reminders.SERVICE_KEY
-    if reminders is not None:
-        await reminders.drain()
+    await app.bot_data[KEY].reminders.drain()
 
 
 async def shutdown(app: Application) -> None:

@@ -1,6 +1,6 @@
 """Extra lines on an article's answer card: matching 免罚清单 items and one typical case.
 
-`bot.render` calls `card_lines(law, article, paragraph, item)` through its provider hook; the lines are plain
+`bot.render` calls `card_lines(law, article, paragraph, item)` for every answer card; the lines are plain
 text (render escapes them). Finding items through the old→Code map costs a successor look-up per cited
 article, so an index of every record by the articles it cites (directly and through the Code) is built
 once per process (`warm()` builds it off the event loop at start-up).
@@ -13,7 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from bot import texts
+from knowledge.corpus import normalize_law_name
+from knowledge.exemptions import load_exemptions
 from knowledge.model import CODE_NAME, Article, Law
+from knowledge.records import Cite, successor_keys
+from knowledge.typical_cases import load_typical_cases
 
 MAX_ITEMS = 2
 _DIRECT = ("violated", "penalty", "applied", "code")
@@ -23,9 +27,6 @@ class _ArticleIndex:
     """(law key, article) → records citing it directly, and records reached through the Code map."""
 
     def __init__(self, records: Iterable):
-        from knowledge.corpus import normalize_law_name
-        from knowledge.exemptions import _successor_keys
-
         self.norm = normalize_law_name
         self.code = normalize_law_name(CODE_NAME)
         self.direct: dict[tuple[str, int], list] = defaultdict(list)
@@ -37,15 +38,13 @@ class _ArticleIndex:
                 self.direct[key].append(rec)
             for cite in rec.citations:
                 if not cite.is_code:
-                    for code_key in _successor_keys(cite):
+                    for code_key in successor_keys(cite):
                         if rec not in self.via_code[code_key]:
                             self.via_code[code_key].append(rec)
-        self.successors = _successor_keys
+        self.successors = successor_keys
 
     def find(self, law: str, number: int) -> list[tuple[object, bool]]:
         """(record, cited directly?): direct citations first, then what the Code carries over (法典承接)."""
-        from knowledge.exemptions import Cite
-
         key = (self.norm(law), number)
         direct = list(self.direct.get(key, ()))
         carried: list = []
@@ -71,13 +70,9 @@ def _index(kind: str) -> _ArticleIndex:
     with _lock:
         if kind not in _indexes:
             if kind == "exemptions":
-                from knowledge.exemptions import load_exemptions
-
                 _indexes[kind] = _ArticleIndex(load_exemptions().items)
             else:
-                from knowledge.cases import load_cases
-
-                _indexes[kind] = _ArticleIndex(load_cases().cases)
+                _indexes[kind] = _ArticleIndex(load_typical_cases().cases)
         return _indexes[kind]
 
 

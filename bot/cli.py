@@ -6,61 +6,47 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from bot.settings import get_settings
+from knowledge import commands
+from knowledge.quiz import commands as quiz_commands
+
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _run(args: argparse.Namespace) -> int:
+    # PTB, the handlers and the job queue load only for the bot itself: `lawbot search` starts without them
     from bot.app import run_bot
 
     return run_bot() or 0
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.console import run_console  # lazy for the same reason as _run
 
     return run_console() or 0
 
 
-def _search(args: argparse.Namespace) -> int:
-    from knowledge.commands import search_command
+def _with_knowledge(command: Handler) -> Handler:
+    """Knowledge commands get the data dir and corpus folders from the settings (they read none themselves)."""
 
-    return search_command(args)
+    def run(args: argparse.Namespace) -> int:
+        settings = get_settings()
+        args.data_dir, args.corpus_dirs = settings.data_dir, settings.corpus_dir_list
+        return command(args)
 
-
-def _ask(args: argparse.Namespace) -> int:
-    from knowledge.commands import ask_command
-
-    return ask_command(args)
-
-
-def _index(args: argparse.Namespace) -> int:
-    from knowledge.commands import index_command
-
-    return index_command(args)
-
-
-def _import(args: argparse.Namespace) -> int:
-    from knowledge.commands import import_command
-
-    return import_command(args)
-
-
-def _eval(args: argparse.Namespace) -> int:
-    from knowledge.commands import eval_command
-
-    return eval_command(args)
+    return run
 
 
 def _map(args: argparse.Namespace) -> int:
-    from knowledge.cli_mapping import map_main
-
-    return map_main(args.rest)
+    return commands.map_main(args.rest)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from knowledge.cli_mapping import check_main
+    return commands.check_main(args.rest)
 
-    return check_main(args.rest)
+
+def _quiz(args: argparse.Namespace) -> int:
+    return quiz_commands.check_main(get_settings().corpus_dir_list)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,23 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", help="问题或引用")
     p.add_argument("--batch", metavar="FILE", help="JSONL 文件，每行含 id 与 q；结果以 JSONL 写到标准输出")
     p.add_argument("-k", "--limit", type=int, default=10)
-    p.set_defaults(func=_search)
+    p.set_defaults(func=_with_knowledge(commands.search_command))
 
     p = sub.add_parser("ask", help="提问并显示前几条结果")
     p.add_argument("question")
     p.add_argument("-k", "--limit", type=int, default=3)
-    p.set_defaults(func=_ask)
+    p.set_defaults(func=_with_knowledge(commands.ask_command))
 
-    sub.add_parser("index", help="（重新）建立检索索引").set_defaults(func=_index)
+    sub.add_parser("index", help="（重新）建立检索索引").set_defaults(func=_with_knowledge(commands.index_command))
 
     p = sub.add_parser("import", help="导入 LawRefBook 格式的 markdown 文件夹")
     p.add_argument("folder")
-    p.set_defaults(func=_import)
+    p.set_defaults(func=_with_knowledge(commands.import_command))
 
     p = sub.add_parser("eval", help="在评测集上计算 Hit@1/Hit@5/MRR@10 与延迟")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=_eval)
+    p.set_defaults(func=_with_knowledge(commands.eval_command))
 
     p = sub.add_parser("map", help="原法律条文 → 生态环境法典条文（lawbot map 大气法99条；--batch FILE）", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -99,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="处罚决定书核验（lawbot check FILE）", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_check)
+
+    quiz = sub.add_parser("quiz", help="每日练习题库").add_subparsers(dest="quiz_command", required=True)
+    quiz.add_parser("check", help="逐题核对题库与条文（有问题时退出码为 1 并列出）").set_defaults(func=_quiz)
     return parser
 
 
@@ -108,10 +97,12 @@ _PASS_THROUGH = {"map": _map, "check": _check}  # these parse their own options
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in _PASS_THROUGH:
-        return _PASS_THROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
-    args = build_parser().parse_args(argv)
+        func, args = _PASS_THROUGH[argv[0]], argparse.Namespace(rest=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
+        func = args.func
     try:
-        return args.func(args)
+        return func(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -18,6 +18,7 @@ from bot.app import build_application, drain, startup
 from bot.fakeapi import Call, FakeBotAPI, LocalRequest
 from bot.render import strip_html
 from bot.settings import Settings, get_settings
+from scheduler.services import KEY
 
 CONSOLE_USER_ID = 1
 CONSOLE_USER_NAME = "本机用户"
@@ -100,7 +101,7 @@ async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
         await drain(app)
         printer.flush()  # what the last sweep delivered
         await app.shutdown()
-        await app.bot_data["services"].db.dispose()
+        await app.bot_data[KEY].db.dispose()
     return 0
 
 
@@ -115,6 +116,8 @@ def _stored(api: FakeBotAPI, call: Call) -> dict | None:
 
 def run_console(settings: Settings | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # the job queue's own bookkeeping ("Run time of job … was missed") is not for the officer at the console
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     for stream in (sys.stdout, sys.stdin):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")

@@ -11,11 +11,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, texts
+from bot import callbacks, card_extras, texts
+from knowledge import mapping, penalties
+from knowledge.cnnum import int_to_cn
 from knowledge.model import CODE_EFFECTIVE, STATUS_REPEALED, Article, Law
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,6 @@ def status_line(law: Law) -> str:
 
 def article_lines(article: Article, paragraph: int | None = None, item: int | None = None) -> list[str]:
     """The article with 款 separated by a blank line and each 项 on its own line; the cited part in bold."""
-    from knowledge.cnnum import int_to_cn
-
     lines: list[str] = []
     cited_para = _item_para(article, item, paragraph) if item else None
     for pi, p in enumerate(article.paragraphs, start=1):
@@ -102,36 +101,18 @@ def _bold(text: str, on: bool) -> str:
     return f"<b>{text}</b>" if on and text else text
 
 
-# --- hook for lines other modules contribute ----------------------------------------------------------
-# A provider gets (law, article, paragraph, item) and returns plain-text lines (escaped here).
-ExtraProvider = Callable[[Law, Article, int | None, int | None], list[str]]
-
-
+# --- lines under the article: Code successor, penalty, 免罚清单 items, a typical case -----------------------
 def _penalty_lines(law: Law, article: Article, paragraph: int | None, item: int | None) -> list[str]:
-    penalties = import_module("knowledge.penalties")
     if "罚" not in article.text:
         return []
     summary = penalties.summarize(penalties.parse_article(article), item=item, paragraph=paragraph)
     return [texts.PENALTY_LINE.format(text=summary)] if summary else []
 
 
-def _module_lines(module: str) -> ExtraProvider:
-    """knowledge modules (mapping, exemptions, …) may expose `card_lines(law, article, paragraph, item)`."""
-
-    def provider(law: Law, article: Article, paragraph: int | None, item: int | None) -> list[str]:
-        fn = getattr(import_module(module), "card_lines", None)
-        return list(fn(law, article, paragraph, item)) if fn else []
-
-    return provider
-
-
 def _successor_lines(law: Law, article: Article, paragraph: int | None, item: int | None) -> list[str]:
     """For an article of a law the Code replaced: the Code article(s) that now carry the rule."""
     if law.name not in REPLACED_BY_CODE:
         return []
-    from knowledge.cnnum import int_to_cn
-
-    mapping = import_module("knowledge.mapping")
     found = mapping.successors(law.name, article.number, item)
     if not found:
         return []
@@ -139,12 +120,13 @@ def _successor_lines(law: Law, article: Article, paragraph: int | None, item: in
     return [texts.SUCCESSOR_LINE.format(text=f"《生态环境法典》{numbers}")]
 
 
-EXTRA_PROVIDERS: list[ExtraProvider] = [
-    _successor_lines,  # Code successor of a repealed article (knowledge.mapping)
-    _module_lines("knowledge.mapping"),
-    _penalty_lines,
-    _module_lines("bot.card_extras"),  # 免罚清单 items and a typical case citing this article
-]
+def _record_lines(law: Law, article: Article, paragraph: int | None, item: int | None) -> list[str]:
+    return card_extras.card_lines(law, article, paragraph, item)
+
+
+# A provider gets (law, article, paragraph, item) and returns plain-text lines (escaped here).
+ExtraProvider = Callable[[Law, Article, int | None, int | None], list[str]]
+EXTRA_PROVIDERS: list[ExtraProvider] = [_successor_lines, _penalty_lines, _record_lines]
 
 
 def extra_lines(law: Law, article: Article, paragraph: int | None = None, item: int | None = None) -> list[str]:
@@ -152,8 +134,6 @@ def extra_lines(law: Law, article: Article, paragraph: int | None = None, item: 
     for provider in EXTRA_PROVIDERS:
         try:
             out += provider(law, article, paragraph, item)
-        except (ImportError, FileNotFoundError):
-            continue  # module or its data not there yet: the card works without it
         except Exception:  # a bug in an optional line must never cost the officer the article
             log.exception("extra line provider %s failed for %s %s", provider, law.name, article.number)
     return [esc(line) for line in out if line]

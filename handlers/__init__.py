@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import ask, cases, casetracker, errors, exemptions, guard, inline, orgdates, reminders, start
+from handlers import (
+    ask,
+    casetracker,
+    errors,
+    exemptions,
+    guard,
+    inline,
+    orgdates,
+    reminders,
+    start,
+    typical_cases,
+)
 
 
 def register_all(app: Application) -> None:
@@ -12,7 +23,7 @@ def register_all(app: Application) -> None:
     start.register(app)
     reminders.register(app)  # before ask: “提醒我…” is a reminder, not a question
     exemptions.register(app)  # before ask: the description after a bare /exempt is not a question
-    cases.register(app)
+    typical_cases.register(app)
     casetracker.register(app)  # before ask: dates typed for a case event are not questions
     orgdates.register(app)
     ask.register(app)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, render, texts
+from bot import callbacks, render
 from bot.services.answers import ResultSet
+from handlers import texts
 from handlers.common import Context, edit_in_place, member_or_prompt, send, svc
 
 

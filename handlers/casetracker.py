@@ -1,6 +1,6 @@
 """Case tracker in Telegram: /newcase (dialog or one line), the case card with its deadlines and event
 buttons, 标记已办 (mark an authority deadline done, or take the mark back), /case 编号, /event 编号 事件 日期,
-/mycases [本单位]. scheduler/cases.py holds the rules.
+/mycases [本单位]. scheduler/case_tracker.py holds the rules.
 
 Buttons carry everything they act on (`ck:<op>:<case id>[:<event index>[:<days back>]]`, well under 64 bytes;
 a deadline is named by its rule's position in deadlines.yaml, `ck:k:<case id>:<rule index>`),
@@ -22,15 +22,12 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import KEY
 from bot.render import MAX_MESSAGE, Buttons, Reply, esc
 from bot.services.errors import ServiceError
 from bot.services.users import Member
 from bot.storage import Role
-from handlers import case_texts as t
-from handlers.case_dates import parse_case_date
+from bot.storage.cases import CaseState
 from handlers.common import (
-    LATE_START_OK,
     Context,
     command_argument,
     edit_in_place,
@@ -39,22 +36,22 @@ from handlers.common import (
     send,
 )
 from handlers.exemptions import WAITING as EXEMPT_WAITING
-from handlers.reminders import sweep_soon
-from scheduler.case_model import CaseState
-from scheduler.cases import (
+from handlers.texts import case as t
+from scheduler.case_plan import CaseView
+from scheduler.case_tracker import (
     FUTURE_EVENTS,
     TRACKED_EVENTS,
     CaseClosed,
     CaseService,
     CaseSummary,
-    CaseView,
     markable,
 )
 from scheduler.deadlines import Deadline, Status, UnknownEventError, default_rules
+from scheduler.services import services
 from scheduler.texts import format_day
+from scheduler.when import parse_case_date
 
 log = logging.getLogger(__name__)
-SERVICE_KEY = "case_tracker"
 DIALOG = "case_dialog"  # chat_data[DIALOG] = {"step": name|party|opened|event, "since": monotonic, …}
 WAIT_SECONDS = 600
 PREFIX = "ck"
@@ -65,11 +62,11 @@ SEPARATORS = re.compile(r"[；;｜|\n]")
 
 
 def case_service(context: Context) -> CaseService:
-    return context.application.bot_data[SERVICE_KEY]
+    return services(context).cases
 
 
 def _tz(context: Context) -> ZoneInfo:
-    return ZoneInfo(context.application.bot_data[KEY].settings.timezone)
+    return ZoneInfo(services(context).settings.timezone)
 
 
 def _today(context: Context) -> date:
@@ -417,7 +414,7 @@ async def _open(update: Update, context: Context, member: Member, name: str, par
         return
     context.chat_data.pop(DIALOG, None)
     await _reply(update, _card_of(context, case, t.CASE_OPENED.format(id=case.id)))
-    sweep_soon(context)  # a deadline already inside its reminder window is nudged now
+    services(context).reminders.wake()  # a deadline already inside its reminder window is nudged now
 
 
 async def _reply(update: Update, reply: Reply) -> None:
@@ -469,7 +466,7 @@ async def _record_typed(update: Update, context: Context, member: Member, case_i
         return
     context.chat_data.pop(DIALOG, None)
     await send(update, _card_of(context, case, _recorded_notice(event, when)))
-    sweep_soon(context)
+    services(context).reminders.wake()
 
 
 def _error(err: Exception) -> str:
@@ -531,7 +528,7 @@ async def my_cases(update: Update, context: Context) -> None:
     if member is None:
         return
     wants_unit = command_argument(update) in t.MYCASES_SCOPE_WORDS
-    admins = context.application.bot_data[KEY].settings.admin_id_set
+    admins = services(context).settings.admin_id_set
     may_see_unit = member.role in (Role.admin, Role.unit_admin) or member.id in admins
     unit_scope = wants_unit and may_see_unit
     notice = t.MYCASES_SCOPE_REFUSED if wants_unit and not may_see_unit else ""
@@ -627,7 +624,7 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     await edit_in_place(update, reply)
     if op in ("r", "o", "k", "u"):  # recorded an event, reopened, (un)marked: a reminder may be due now
-        sweep_soon(context)
+        services(context).reminders.wake()
 
 
 def _plain(html_text: str) -> str:
@@ -667,26 +664,8 @@ def _waiting_filter(app: Application) -> filters.MessageFilter:
     return Waiting(name="case_waiting")
 
 
-REPLAN_INTERVAL = 6 * 3600.0  # seconds; cases are re-planned on every change, this catches outside changes
-REPLAN_FIRST = 120.0
-
-
-async def replan_job(context: Context) -> None:
-    try:
-        n = await context.application.bot_data[SERVICE_KEY].replan_open()
-    except Exception:  # the next run tries again; planning is idempotent
-        log.exception("case re-plan failed")
-        return
-    log.info("case reminders re-planned for %d open cases", n)
-
-
 def register(app: Application) -> None:
     """Register before the free-text question handler: what the dialog asks for is not a question."""
-    settings = app.bot_data[KEY].settings
-    app.bot_data[SERVICE_KEY] = CaseService(
-        app.bot_data[KEY].db, offsets=settings.case_reminder_offsets, remind_hour=settings.reminder_hour,
-        tz=ZoneInfo(settings.timezone), admin_ids=frozenset(settings.admin_id_set),
-    )
     app.add_handler(CommandHandler("newcase", newcase))
     app.add_handler(CommandHandler("case", show_case))
     app.add_handler(CommandHandler("event", record_event))
@@ -698,6 +677,3 @@ def register(app: Application) -> None:
     # group 1 runs besides whatever handled the command in group 0
     keeps_dialog = filters.Regex(r"^/(newcase|event)(@\w+)?(\s|$)")  # these set the dialog themselves
     app.add_handler(MessageHandler(filters.COMMAND & ~keeps_dialog, leave_dialog), group=1)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(replan_job, interval=REPLAN_INTERVAL, first=REPLAN_FIRST, name="case-replan",
-                                    job_kwargs=LATE_START_OK)

@@ -6,16 +6,13 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.context import Services, services
 from bot.render import Reply, esc
 from bot.services.errors import ServiceError
 from bot.services.users import Member
+from handlers import texts
+from scheduler.services import Services, services
 
 Context = ContextTypes.DEFAULT_TYPE
-# For jobs whose first run is given as a delay at registration: start-up (migrations, the knowledge index)
-# can take longer than that delay, and APScheduler would then skip the run as missed. Run it late instead.
-LATE_START_OK = {"misfire_grace_time": None, "coalesce": True}
 
 
 def command_argument(update: Update) -> str:

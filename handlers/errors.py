@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import texts
+from handlers import texts
 from handlers.common import Context
 
 log = logging.getLogger("lawbot.errors")

@@ -13,11 +13,11 @@ import time
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts
+from bot.cards import dialog_card, item_card, item_line
 from bot.render import Buttons, Reply, esc
-from handlers.common import LATE_START_OK, Context, command_argument, edit_in_place, member_or_prompt, send
+from handlers import texts
+from handlers.common import Context, command_argument, edit_in_place, member_or_prompt, send
 from knowledge.exemptions import ExemptDialog, ExemptionItem, Exemptions, load_exemptions, start_dialog
-from knowledge.render_cards import dialog_card, item_card, item_line
 
 STATE = "exempt"  # chat_data[STATE] = {"item": id, "answers": [bool, …]}
 WAITING = "exempt_wait"  # chat_data[WAITING] = time the officer was asked to describe the situation
@@ -177,19 +177,6 @@ def _waiting_filter(app: Application) -> filters.MessageFilter:
     return Waiting(name="exempt_waiting")
 
 
-def _warm_all() -> None:
-    from bot.card_extras import warm
-    from knowledge.cases import load_cases
-
-    warm()  # the answer cards' 免罚清单 / 典型案例 lines
-    _data().search("危废标识")  # builds the search index (jieba, synonyms) before the first /exempt
-    load_cases().search("危废")
-
-
-async def _warm_job(context: Context) -> None:
-    await asyncio.to_thread(_warm_all)
-
-
 def register(app: Application) -> None:
     """Register before the free-text question handler: a description after /exempt is not a question."""
     app.add_handler(CommandHandler("exempt", exempt))
@@ -197,5 +184,3 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & _waiting_filter(app), described
     ))
-    if app.job_queue is not None:
-        app.job_queue.run_once(_warm_job, when=0.5, name="exempt-warm", job_kwargs=LATE_START_OK)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 from telegram.ext import Application, InlineQueryHandler
 
-from bot import render, texts
+from bot import render
+from handlers import texts
 from handlers.common import Context, svc
 
 MAX_RESULTS = 10

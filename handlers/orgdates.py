@@ -16,22 +16,22 @@ from datetime import UTC, date, datetime
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import KEY
 from bot.render import Buttons, Reply, esc
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.units import UnitNode
 from bot.services.users import Member
 from bot.storage import Role
-from handlers import org_texts as t
-from handlers.common import LATE_START_OK, Context, edit_in_place, error_text, member_or_prompt, send, svc
+from handlers import texts
+from handlers.common import Context, edit_in_place, error_text, member_or_prompt, send, svc
+from handlers.texts import org as t
 from scheduler.org_deadlines import OrgItem, next_due
 from scheduler.org_service import OrgDeadlineService, is_unit_setting
+from scheduler.services import services
 from scheduler.texts import format_day
+from scheduler.texts import org as org_source
 
 log = logging.getLogger(__name__)
 
-SERVICE_KEY = "org_deadlines"
-PLAN_INTERVAL = 30 * 60.0  # seconds; reminders are planned a week ahead, so this only needs to be regular
 BUTTON = "od"
 OPS = {"off": "关闭", "on": "开启", "def": "默认"}
 WORDS = {"关闭": "off", "停用": "off", "关": "off", "开启": "on", "启用": "on", "打开": "on", "开": "on",
@@ -41,7 +41,7 @@ MONTH_DAY = re.compile(r"^(?:每年)?(\d{1,2})(?:[-/.月])(\d{1,2})[日号]?$")
 
 
 def org_service(context: Context) -> OrgDeadlineService:
-    return context.application.bot_data[SERVICE_KEY]
+    return services(context).org_deadlines
 
 
 # --- pure pieces (testable without a bot) ----------------------------------------------------------------
@@ -93,7 +93,7 @@ def listing(unit: UnitNode, items: list[OrgItem], today: date, *, other_unit: bo
             lines.append(t.LIST_NEXT.format(date=format_day(next_due(item, today)), remind=remind_text(item)))
         else:
             lines.append(t.LIST_OFF)
-        source = t.SOURCE_UNIT if is_unit_setting(item) else t.SOURCE_DEFAULT
+        source = org_source.SOURCE_UNIT if is_unit_setting(item) else org_source.SOURCE_DEFAULT
         state = t.STATE_ON if item.enabled else t.STATE_OFF
         lines.append(t.LIST_WHO.format(notify=t.NOTIFY[item.notify], state=state, source=source))
         toggle = ("off", t.BUTTON_OFF) if item.enabled else ("on", t.BUTTON_ON)
@@ -113,11 +113,6 @@ def changed_text(op: str, item: OrgItem, today: date) -> str:
     template = {"day": t.CHANGED, "on": t.CHANGED_ON, "def": t.CHANGED_RESET}[op]
     rule = t.CHANGED_RULE.format(name=esc(item.name), rule=rule_text(item))
     return template.format(rule=rule, date=format_day(next_due(item, today)))
-
-
-def error_message(err: ServiceError) -> str:
-    template = t.ERRORS.get(err.key)
-    return template.format(**{k: esc(v) for k, v in err.params.items()}) if template else error_text(err)
 
 
 # --- handlers ----------------------------------------------------------------------------------------------
@@ -179,7 +174,7 @@ async def orgdate(update: Update, context: Context) -> None:
         return
     service = org_service(context)
     if not 1 <= change.number <= len(service.defaults):
-        await send(update, t.ERRORS["org_unknown_item"].format(n=change.number))
+        await send(update, texts.ERRORS["org_unknown_item"].format(n=change.number))
         return
     unit = await _unit(update, context, member, change.unit_name)
     if unit is None:
@@ -188,7 +183,7 @@ async def orgdate(update: Update, context: Context) -> None:
     try:
         item = await _apply(service, member, unit.id, item_id, change)
     except ServiceError as err:
-        await send(update, error_message(err))
+        await send(update, error_text(err))
         return
     text = changed_text(change.op, item, _today(service))
     if unit.id != member.unit_id:
@@ -229,7 +224,7 @@ async def button(update: Update, context: Context) -> None:
     try:
         await _apply(service, member, unit_id, item_id, Change(0, op))
     except ServiceError as err:
-        await query.answer(error_message(err)[:200], show_alert=True)
+        await query.answer(error_text(err)[:200], show_alert=True)
         return
     await query.answer(OPS[op])
     unit = next((n for n in await svc(context).units.tree() if n.id == unit_id), None)
@@ -239,24 +234,7 @@ async def button(update: Update, context: Context) -> None:
     await edit_in_place(update, reply)
 
 
-async def plan_job(context: Context) -> None:
-    try:
-        result = await org_service(context).plan(datetime.now(UTC))
-    except Exception:  # the next run tries again; planning is idempotent
-        log.exception("planning organisational reminders failed")
-        return
-    if result["added"] or result["cancelled"]:
-        log.info("organisational reminders: %d planned, %d cancelled", result["added"], result["cancelled"])
-
-
 def register(app: Application) -> None:
-    services = app.bot_data[KEY]
-    app.bot_data[SERVICE_KEY] = OrgDeadlineService(
-        services.db, tz=services.settings.timezone, remind_hour=services.settings.reminder_hour
-    )
     app.add_handler(CommandHandler("orgdates", orgdates))
     app.add_handler(CommandHandler("orgdate", orgdate))
     app.add_handler(CallbackQueryHandler(button, pattern=rf"^{BUTTON}:"))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(plan_job, interval=PLAN_INTERVAL, first=3.0, name="org-deadlines-plan",
-                                    job_kwargs=LATE_START_OK)

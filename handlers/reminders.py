@@ -1,30 +1,21 @@
 """Personal reminders: /remind 时间 内容, “提醒我…” messages, /reminders (取消 buttons), /unremind 编号,
-稍后提醒 buttons on every delivered reminder; and the jobs
-that deliver every kind of reminder (scheduler/reminders.py holds the storage and delivery rules).
-
-Two jobs run the same sweep: a regular one every SWEEP_INTERVAL (the safety net: it finds whatever is
-due, whoever wrote it), and one-off wake-up at the next due moment when that comes before the next
-regular run, so a reminder is sent on time rather than up to SWEEP_INTERVAL late. There is at most one
-wake-up job; each sweep replaces it with the then earliest due time.
+稍后提醒 buttons on every delivered reminder. scheduler/reminders.py holds the storage and delivery rules;
+the sweep that delivers every kind of reminder is a job of scheduler/jobs.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED
-from apscheduler.jobstores.base import JobLookupError
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import KEY, services
 from bot.render import Reply, esc
 from handlers.common import Context, command_argument, member_or_prompt, send
-from scheduler import texts
+from handlers.texts import reminders as texts
 from scheduler.remind_parse import HELP, ParsedReminder, parse_reminder
 from scheduler.reminders import (
     MAX_PENDING_PER_USER,
@@ -34,22 +25,15 @@ from scheduler.reminders import (
     TooManyReminders,
     format_when,
     snooze_due,
-    sweep,
 )
+from scheduler.services import services
 
 log = logging.getLogger(__name__)
 
-SERVICE_KEY = "reminders"
-SWEEP_INTERVAL = 10.0  # seconds; without the wake-up a reminder would be up to this late
-FIRST_SWEEP = 0.5  # seconds after the job queue really started: what fell due while the bot was down
-SWEEP_JOB = "reminder-sweep"
-WAKEUP_JOB = "reminder-wakeup"
-PRECISE_WAKEUP = True  # the benchmark switches it off to measure the regular sweep alone
-MIN_WAKEUP_GAP = timedelta(milliseconds=20)  # fell due during the sweep: sweep again at once, not in a tight loop
 
 
 def reminder_service(context: Context) -> ReminderService:
-    return context.application.bot_data[SERVICE_KEY]
+    return services(context).reminders
 
 
 async def remind(update: Update, context: Context) -> None:
@@ -163,61 +147,8 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer(texts.SNOOZE_GONE, show_alert=True)
 
 
-async def sweep_job(context: Context) -> None:
-    service = reminder_service(context)
-    # PTB shields a running job from the job queue's stop; the task is kept so that bot.app.drain
-    # (post_stop) can wait for the send in hand and its sent-mark while the HTTP client is still open.
-    task = asyncio.ensure_future(_sweep(context, service))
-    service.running.add(task)
-    task.add_done_callback(service.running.discard)
-    await task
-
-
-async def _sweep(context: Context, service: ReminderService) -> None:
-    async with service.sweep_lock:  # a wake-up that fires during the regular sweep waits, then finds nothing
-        try:
-            result = await sweep(context.bot, service)
-            following = await service.next_due()
-        except Exception:  # the next run tries again; nothing was marked sent that was not delivered
-            log.exception("reminder sweep failed")
-            return
-    if result.sent or result.retried or result.failed:
-        log.info("reminders: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
-    if not service.halted:
-        schedule_wakeup(context.job_queue, following)
-
-
-def schedule_wakeup(job_queue: JobQueue | None, at: datetime | None) -> None:
-    """Replace the wake-up job by one at `at` if that comes before the next regular sweep. Called after
-    every sweep: a reminder written meanwhile (by /remind or a planner) is at most SWEEP_INTERVAL away
-    from a sweep, which plans its wake-up."""
-    if job_queue is None or not PRECISE_WAKEUP:
-        return
-    if at is not None:
-        at = max(at, datetime.now(UTC) + MIN_WAKEUP_GAP)
-    for job in job_queue.get_jobs_by_name(WAKEUP_JOB):
-        with contextlib.suppress(JobLookupError):  # it may have fired meanwhile
-            job.schedule_removal()
-    regular = job_queue.get_jobs_by_name(SWEEP_JOB)
-    if at is None or (regular and regular[0].next_t and regular[0].next_t <= at):
-        return  # nothing pending, or the regular sweep comes first anyway
-    job_queue.run_once(sweep_job, when=at, name=WAKEUP_JOB)
-
-
-def sweep_soon(context: Context) -> None:
-    """After a change that may have planned a reminder due now (a case opened inside its reminder window):
-    sweep at once rather than at the next regular run."""
-    schedule_wakeup(context.job_queue, datetime.now(UTC))
-
-
 def register(app: Application) -> None:
     """Register before the free-text question handler, so “提醒我…” is not taken for a question."""
-    services = app.bot_data[KEY]
-    late_after = timedelta(seconds=services.settings.reminder_late_after_seconds)
-    service = app.bot_data[SERVICE_KEY] = ReminderService(services.db, late_after=late_after)
-    # Application.stop waits for running jobs: a sweep stops after the send in hand instead of working
-    # through a whole backlog first (the rest is sent after the next start)
-    service.stop_when = lambda: not app.running
     app.add_handler(CommandHandler("remind", remind))
     app.add_handler(CommandHandler("reminders", list_reminders))
     app.add_handler(CommandHandler("unremind", unremind))
@@ -225,10 +156,3 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.Regex(r"^\s*提醒我"), remind
     ))
-    if app.job_queue is not None:
-        jobs = app.job_queue
-        jobs.run_repeating(sweep_job, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name=SWEEP_JOB)
-        # A delay given now would count from now, and start-up (migrations, the knowledge index) can take
-        # longer: APScheduler would then skip to the next interval. Plan the first sweep on the real start.
-        jobs.scheduler.add_listener(lambda _event: jobs.run_once(sweep_job, when=FIRST_SWEEP, name=WAKEUP_JOB),
-                                    EVENT_SCHEDULER_STARTED)

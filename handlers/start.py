@@ -8,11 +8,12 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, texts
+from bot import callbacks
 from bot.render import Reply, esc
 from bot.services.errors import AlreadyRegistered, NotAllowed, ServiceError
 from bot.services.users import IssuedInvite, Member
 from bot.storage import Role
+from handlers import texts
 from handlers.common import Context, error_text, member_or_prompt, role_name, send, svc
 
 

@@ -49,9 +49,24 @@ _TOKEN_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
 @lru_cache(maxsize=1)
+def _synonym_file() -> dict:
+    return yaml.safe_load(data_file("synonyms.yaml").read_text(encoding="utf-8")) or {}
+
+
+def _table(section: str) -> dict[str, list[str]]:
+    return {str(k): [str(v) for v in vs] for k, vs in (_synonym_file().get(section) or {}).items()}
+
+
+@lru_cache(maxsize=1)
 def synonyms() -> dict[str, list[str]]:
-    data = yaml.safe_load(data_file("synonyms.yaml").read_text(encoding="utf-8")) or {}
-    return {str(k): [str(v) for v in vs] for k, vs in data.items()}
+    """Officers' words → statute words, for the article search."""
+    return _table("articles")
+
+
+@lru_cache(maxsize=1)
+def record_synonyms() -> dict[str, list[str]]:
+    """Extra officers' words for the authored records (免罚清单 items, typical cases)."""
+    return _table("records")
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +113,26 @@ def expand(tokens: list[str]) -> list[tuple[str, float]]:
         for target in syn.get(token, ()):
             for word in words(target) or [target]:
                 weights[word] = max(weights.get(word, 0), 0.8)
+    return list(weights.items())
+
+
+def record_terms(question: str) -> list[tuple[str, float]]:
+    """Query terms for the record indexes: `expand`, plus the record synonyms at 0.8 — also for a key that
+    jieba split differently inside the question (multi-character slang)."""
+    tokens = words(question)
+    weights = dict(expand(tokens))
+    extra = record_synonyms()
+
+    def add(targets: list[str]) -> None:
+        for target in targets:
+            for word in words(target) or [target]:
+                weights[word] = max(weights.get(word, 0.0), 0.8)
+
+    for token in tokens:
+        add(extra.get(token, []))
+    for key, targets in extra.items():
+        if len(key) > 1 and key in question and key not in weights:
+            add(targets)
     return list(weights.items())
 
 

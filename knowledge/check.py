@@ -15,22 +15,22 @@ from knowledge.citations import (  # the one citation finder
     find_citations,
     resolver_for,
 )
-from knowledge.cnnum import cn_to_int
+from knowledge.cnnum import cn_to_int, int_to_cn
 from knowledge.corpus import Corpus
 from knowledge.governing import CODE_DATE, code_item
 from knowledge.mapping import resolve_law_name, successors
 from knowledge.model import CODE_NAME
 from knowledge.penalties import parse_amount, parse_article, yuan_cn
+from knowledge.texts import (
+    MSG_FINE_HIGH,
+    MSG_FINE_LOW,
+    MSG_MEASURE,
+    MSG_REPEALED,
+    MSG_REPEALED_NO_TARGET,
+)
 
 ERROR, WARNING = "错误", "提示"
 
-# User-facing messages (Chinese), in one place for review.
-MSG_REPEALED = "《{law}》已于2026年8月15日被《生态环境法典》废止，违法行为发生于{when}，应引用《生态环境法典》{target}"
-MSG_REPEALED_NO_TARGET = "《{law}》已于2026年8月15日被《生态环境法典》废止，违法行为发生于{when}，请改引法典相应条文（未找到对应条文，请人工核对）"
-MSG_FINE_LOW = "罚款{fine}，低于{cite}法定最低{low}"
-MSG_FINE_HIGH = "罚款{fine}，高于{cite}法定最高{high}"
-MSG_MEASURE = "决定中“{measure}”，{cite}未规定该处罚措施"
-MSG_CODE_BEFORE = "违法行为发生于{when}（法典施行前），引用法典{cite}须说明适用从旧兼从轻（行政处罚法第三十七条）"
 
 
 @dataclass
@@ -118,8 +118,6 @@ def _target_text(corpus: Corpus, c: Citation, law: str) -> tuple[str, list[int]]
 
 
 def _cn(n: int) -> str:
-    from knowledge.cnnum import int_to_cn
-
     return int_to_cn(n)
 
 

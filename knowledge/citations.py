@@ -27,6 +27,15 @@ from rapidfuzz.distance import Levenshtein
 
 from knowledge.cnnum import cn_to_int, int_to_cn
 from knowledge.corpus import Corpus, law_table
+from knowledge.texts import (
+    MSG_AMBIGUOUS,
+    MSG_ARTICLE_MISSING,
+    MSG_NO_ARTICLE,
+    MSG_NO_ITEM,
+    MSG_NO_LAW,
+    MSG_NO_PARAGRAPH,
+    MSG_UNKNOWN_LAW,
+)
 
 PRC = "中华人民共和国"
 MAX_ARTICLE = 9999
@@ -34,14 +43,6 @@ MAX_QUERY_CHARS = 120  # a query that is "a citation plus a few words" is never 
 MAX_QUERY_EXTRA = 16  # characters besides the citation that a citation query may carry (是什么, 罚多少 …)
 MAX_QUERY_EXTRA_NO_LAW = 4  # "第三条是什么" is a citation, "3条措施怎么落实" is not
 
-# User-facing messages (Chinese), in one place for review.
-MSG_NO_ARTICLE = "《{law}》共{total}条，没有第{article}条"
-MSG_ARTICLE_MISSING = "本库收录的《{law}》中没有第{article}条"
-MSG_NO_PARAGRAPH = "《{law}》第{article}条共{total}款，没有第{paragraph}款"
-MSG_NO_ITEM = "《{law}》第{article}条{paragraph}没有第{item}项"
-MSG_AMBIGUOUS = "“{text}”可能指{candidates}，请说明是哪一部"
-MSG_UNKNOWN_LAW = "没有找到“{text}”，请核对法律名称"
-MSG_NO_LAW = "请说明是哪部法律的第{article}条"
 
 _NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百千]{1,10})"
 # one article reference: 第九十九条 / 99条 / 第六十七、七十二条, with optional 款 and 项;

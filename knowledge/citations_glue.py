@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+from knowledge import citations
 from knowledge.corpus import Corpus
-from knowledge.engine import Hit, SearchResult
+from knowledge.hits import Hit, SearchResult
+from knowledge.mapping import successors
+from knowledge.model import CODE_NAME
 
 CITATION_SCORE = 1000.0
 SUCCESSOR_SCORE = 900.0
@@ -17,8 +20,6 @@ MAPPING_CUES = ("对应", "现在", "法典", "换成", "改成", "改为", "变
 
 
 def cited_hits(corpus: Corpus, query: str, result: SearchResult) -> list[Hit]:
-    from knowledge import citations
-
     resolver = citations.resolver_for(corpus)
     cited = citations.parse_query(query, resolver)
     if cited is not None:
@@ -48,13 +49,9 @@ def _successor_hits(corpus: Corpus, law_name: str, article: int, item: int | Non
     law = corpus.law(law_name)
     if law is None or law.is_current:
         return []
-    try:
-        from knowledge.mapping import successors
-    except ImportError:
-        return []
     hits = []
     for rank, (number, confidence) in enumerate(successors(law.name, article, item)):
-        hit = _hit(corpus, "中华人民共和国生态环境法典", number, SUCCESSOR_SCORE - rank * 0.01, "successor")
+        hit = _hit(corpus, CODE_NAME, number, SUCCESSOR_SCORE - rank * 0.01, "successor")
         if hit:
             hit.snippet = f"原《{law.short_name}》第{article}条的继受条文（匹配置信度 {confidence:.2f}）"
             hit.confidence = confidence

@@ -1,4 +1,8 @@
-"""Knowledge subcommands of `lawbot`: search, ask, index, import, eval."""
+"""Knowledge subcommands of `lawbot` (wired in bot/cli.py): search, ask, index, import, eval, map, check.
+
+The wiring passes where the knowledge lives (`args.data_dir`, `args.corpus_dirs`, from the settings); this
+module reads no settings of its own.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,18 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from knowledge import texts
+from knowledge.check import ERROR, check_document
+from knowledge.citations import default_resolver, find_citations
+from knowledge.cnnum import int_to_cn
+from knowledge.corpus import import_folder, load_corpus
 from knowledge.engine import KnowledgeBase
+from knowledge.mapping import predecessors, resolve_law_name, successors
+from knowledge.model import CODE_NAME
 
 
-def _settings():
-    from bot.settings import get_settings
-
-    return get_settings()
-
-
-def open_kb(rebuild: bool = False) -> KnowledgeBase:
-    settings = _settings()
-    return KnowledgeBase.open(settings.data_dir, settings.corpus_dir_list, rebuild=rebuild)
+def open_kb(args: argparse.Namespace, rebuild: bool = False) -> KnowledgeBase:
+    return KnowledgeBase.open(args.data_dir, args.corpus_dirs, rebuild=rebuild)
 
 
 def _read_jsonl(path: str) -> list[dict]:
@@ -52,7 +56,7 @@ def search_command(args: argparse.Namespace) -> int:
     if not args.batch and not args.query:
         print("用法：lawbot search --batch FILE 或 lawbot search \"问题\"", file=sys.stderr)
         return 2
-    kb = open_kb()
+    kb = open_kb(args)
     questions = _read_jsonl(args.batch) if args.batch else [{"id": "q", "q": args.query}]
     for q in questions:
         result = kb.search(str(q.get("q", "")), limit=args.limit)
@@ -65,7 +69,7 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def ask_command(args: argparse.Namespace) -> int:
-    kb = open_kb()
+    kb = open_kb(args)
     result = kb.search(args.question, limit=args.limit)
     if result.notice:
         print(result.notice)
@@ -77,27 +81,25 @@ def ask_command(args: argparse.Namespace) -> int:
 
 def index_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    kb = open_kb(rebuild=True)
+    kb = open_kb(args, rebuild=True)
     n = sum(1 for _ in kb.corpus.search_articles())
     print(f"索引已重建：{n} 条条文，用时 {time.perf_counter() - started:.1f} 秒")
     return 0
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from knowledge.corpus import import_folder
-
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"找不到文件夹：{folder}", file=sys.stderr)
         return 2
-    laws, problems = import_folder(folder, _settings().data_dir)
+    laws, problems = import_folder(folder, args.data_dir)
     articles = sum(len(law.articles) for law in laws)
     print(f"已导入 {len(laws)} 部法规规章，共 {articles} 条。")
     if problems:
         print("以下内容未能解析：")
         for problem in problems:
             print(f"  · {problem}")
-    open_kb()  # rebuild the index now rather than on the first question
+    open_kb(args)  # rebuild the index now rather than on the first question
     return 0
 
 
@@ -130,7 +132,7 @@ def score(gold_rows: list[dict], hits_by_id: dict[str, list[dict]], ms: list[flo
 
 
 def eval_command(args: argparse.Namespace) -> int:
-    kb = open_kb()
+    kb = open_kb(args)
     rows = _read_jsonl(args.file)
     hits: dict[str, list[dict]] = {}
     ms: list[float] = []
@@ -145,3 +147,71 @@ def eval_command(args: argparse.Namespace) -> int:
         for key, value in sorted(res.items(), key=lambda kv: (kv[0] != "all", kv[0])):
             print(key, value)
     return 0
+
+
+# --- lawbot map / lawbot check ---------------------------------------------------------------------
+def _cite(law: str, article: int, item: int | None) -> str:
+    return f"《{law.removeprefix('中华人民共和国')}》第{int_to_cn(article)}条" + (f"第{int_to_cn(item)}项" if item else "")
+
+
+def map_one(text: str) -> str:
+    """The answer to `lawbot map TEXT` (old → Code, or Code → old for a Code citation)."""
+    cites = find_citations(text, default_resolver())
+    if not cites or not cites[0].law_name:
+        return texts.MSG_NO_CITATION
+    c = cites[0]
+    if c.law_name == CODE_NAME:
+        olds = predecessors(c.article)
+        lines = [f"{_cite(CODE_NAME, c.article, None)} 对应原条文："]
+        lines += [f"  {_cite(law, a, i)}" for law, a, i in olds] or ["  （未找到原法律对应条文）"]
+        return "\n".join(lines)
+    law = resolve_law_name(c.law_name)
+    if law is None:
+        return texts.MSG_NOT_REPEALED.format(law=c.law_name.removeprefix("中华人民共和国"))
+    succ = successors(law, c.article, c.item)
+    if not succ:
+        return texts.MSG_NO_SUCCESSOR.format(cite=_cite(law, c.article, c.item))
+    lines = [f"{_cite(law, c.article, c.item)} → 法典："]
+    lines += [f"  {_cite(CODE_NAME, n, None)}（置信度 {conf:.2f}）" for n, conf in succ]
+    return "\n".join(lines)
+
+
+def map_batch(lines: list[str]) -> list[dict]:
+    """JSONL in: {"id", "old": [law, article, item|null]} → out: {"id", "new": [code articles, best first]}."""
+    out = []
+    for line in lines:
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        law, article, item = (row.get("old") or [None, None, None]) + [None] * (3 - len(row.get("old") or []))
+        new = [n for n, _ in successors(str(law), int(article), item)] if law and article else []
+        out.append({"id": row.get("id"), "new": new})
+    return out
+
+
+def map_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="lawbot map", description="原法律条文 → 生态环境法典条文")
+    parser.add_argument("--batch", type=Path, help="JSONL: {id, old: [law, article, item|null]}")
+    parser.add_argument("citation", nargs="*")
+    args = parser.parse_args(argv)
+    if args.batch:
+        for row in map_batch(args.batch.read_text(encoding="utf-8").splitlines()):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    if not args.citation:
+        parser.error("需要条文或 --batch FILE")
+    print(map_one(" ".join(args.citation)))
+    return 0
+
+
+def check_main(argv: list[str]) -> int:
+    """`lawbot check FILE`: findings of a decision document, one per line; exit 1 when there are errors."""
+    parser = argparse.ArgumentParser(prog="lawbot check", description="处罚决定书核验")
+    parser.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    findings = check_document(args.file.read_text(encoding="utf-8"), load_corpus())
+    if not findings:
+        print("未发现问题")
+    for f in findings:
+        print(f"[{f.severity}] {f.message}")
+    return 1 if any(f.severity == ERROR for f in findings) else 0

@@ -3,36 +3,24 @@
 Contract used by bot/ and handlers/ (keep stable):
     kb = KnowledgeBase.open(data_dir, extra_dirs)      # corpus + index (built only when the corpus changed)
     result = kb.search("大气法99条", limit=10)          # -> SearchResult
-    result.hits: list[Hit]   (hit.law, hit.article, hit.score, hit.kind, hit.snippet, hit.paragraph, hit.item)
+    result.hits: list[Hit]   (knowledge.hits; hit.law, hit.article, hit.score, hit.kind, hit.snippet, hit.paragraph, hit.item)
     result.notice: str | None   (a Chinese sentence for the officer: article does not exist, ambiguous law …)
     kb.corpus.article(law_name, number) -> Article | None
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from pathlib import Path
 
-from knowledge.model import Article, Law
+from whoosh import index as whoosh_index
 
-
-@dataclass
-class Hit:
-    law: Law
-    article: Article
-    score: float
-    kind: str = "article"  # "citation" when the query cited this article directly
-    snippet: str = ""
-    paragraph: int | None = None  # 款 / 项 the citation named, if any
-    item: int | None = None
-    confidence: float = 1.0  # for successor hits: how sure the old → Code map is
-
-
-@dataclass
-class SearchResult:
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    notice: str | None = None  # e.g. 《大气污染防治法》共一百二十九条，没有第一百三十条
-    ms: float = 0.0
+from knowledge import texts
+from knowledge.citations_glue import cited_hits
+from knowledge.corpus import load_corpus
+from knowledge.hits import Hit, SearchResult
+from knowledge.index import build, is_fresh
+from knowledge.search import Searcher
 
 
 class KnowledgeBase:
@@ -46,14 +34,6 @@ class KnowledgeBase:
     @classmethod
     def open(cls, data_dir, extra_dirs=(), rebuild: bool = False) -> KnowledgeBase:
         """Load the corpus (database + imports under data_dir + extra_dirs) and open a fresh index."""
-        from pathlib import Path
-
-        from whoosh import index as whoosh_index
-
-        from knowledge.corpus import load_corpus
-        from knowledge.index import build, is_fresh
-        from knowledge.search import Searcher
-
         data_dir = Path(data_dir)
         corpus = load_corpus(data_dir, extra_dirs)
         index_dir = data_dir / "index"
@@ -66,10 +46,6 @@ class KnowledgeBase:
 
     def search(self, query: str, limit: int = 10) -> SearchResult:
         """Never raises on user text: a citation answers first, then ranked articles, else a hint."""
-        import time
-
-        from knowledge import texts
-
         started = time.perf_counter()
         query = (query or "").strip()
         result = SearchResult(query=query)
@@ -91,8 +67,6 @@ class KnowledgeBase:
 
     def _cited(self, query: str, result: SearchResult) -> list[Hit]:
         """Articles the query cites directly (via knowledge.citations)."""
-        from knowledge.citations_glue import cited_hits
-
         return cited_hits(self.corpus, query, result)
 
 

@@ -8,102 +8,29 @@ in a `Verdict` (不予处罚 / 可以不予处罚 / 不适用) that cites 行政
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, TypeVar
 
 import yaml
 
-from knowledge.citations import format_citation
-from knowledge.corpus import Corpus, data_file, normalize_law_name
-from knowledge.model import CODE_NAME
+from knowledge import texts
+from knowledge.bm25 import TextIndex
+from knowledge.corpus import Corpus, data_file
+from knowledge.records import Cite, citing, parse_cites
 
 EXEMPTIONS_FILE = "exemptions.yaml"
 OUTCOMES = ("不予处罚", "可以不予处罚")
 BRANCHES = ("轻微", "首违")
 PENALTY_LAW = "中华人民共和国行政处罚法"
-T = TypeVar("T")
-
-
-# --- citations -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cite:
-    """A structured citation: law as named in the corpus, article, optional 款 and 项."""
-
-    law: str
-    article: int
-    paragraph: int | None = None
-    item: int | None = None
-
-    @classmethod
-    def parse(cls, raw: Sequence) -> Cite:
-        if not isinstance(raw, (list, tuple)) or not 2 <= len(raw) <= 4:
-            raise ValueError(f"citation must be [law, article, paragraph, item]: {raw!r}")
-        law, article, *rest = list(raw) + [None] * (4 - len(raw))
-        if not isinstance(law, str) or not isinstance(article, int):
-            raise ValueError(f"bad citation {raw!r}")
-        paragraph, item = rest[0], rest[1]
-        return cls(law, article, paragraph or None, item or None)
-
-    @property
-    def short_law(self) -> str:
-        return self.law.removeprefix("中华人民共和国")
-
-    @property
-    def is_code(self) -> bool:
-        return normalize_law_name(self.law) == normalize_law_name(CODE_NAME)
-
-    def label(self, short: bool = True) -> str:
-        """《大气污染防治法》第九十九条第二项 (short) or with the full law name."""
-        return format_citation(self.law, self.article, self.paragraph, self.item, short=short)
-
-    def key(self) -> tuple[str, int]:
-        return normalize_law_name(self.law), self.article
-
-    def problem(self, corpus: Corpus) -> str | None:
-        """None when the law, article, 款 and 项 all exist in the corpus; otherwise what is missing."""
-        law = corpus.law(self.law)
-        if law is None:
-            return f"{self.label(False)}: law not in corpus"
-        if law.name != self.law:
-            return f"{self.label(False)}: law must be named as in the corpus ({law.name})"
-        article = law.articles.get(self.article)
-        if article is None:
-            return f"{self.label(False)}: no such article"
-        if self.paragraph and article.paragraph(self.paragraph) is None:
-            return f"{self.label(False)}: no such 款"
-        if self.item and article.item(self.item, self.paragraph) is None:
-            return f"{self.label(False)}: no such 项"
-        return None
-
-
-def _cites(raw: Iterable | None) -> tuple[Cite, ...]:
-    return tuple(Cite.parse(c) for c in raw or ())
 
 
 def _date(value: object) -> date | None:
     if value in (None, ""):
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _successor_keys(cite: Cite) -> set[tuple[str, int]]:
-    """Code articles carrying an old article (through knowledge.mapping when it is available)."""
-    try:
-        from knowledge.mapping import successors
-    except ImportError:  # the mapping module is optional for this module
-        return set()
-    try:
-        found = successors(cite.law, cite.article, cite.item)
-    except (FileNotFoundError, KeyError, ValueError):
-        return set()
-    return {(normalize_law_name(CODE_NAME), int(n)) for n, _conf in found}
 
 
 # --- model -----------------------------------------------------------------------------------------
@@ -218,9 +145,9 @@ def _item(raw: dict, lst: ExemptionList) -> ExemptionItem:
         area=str(raw["area"]),
         title=str(raw["title"]).strip(),
         behaviour=str(raw["behaviour"]).strip(),
-        violated=_cites(raw.get("violated")),
-        penalty=_cites(raw.get("penalty")),
-        code=_cites(raw.get("code")),
+        violated=parse_cites(raw.get("violated")),
+        penalty=parse_cites(raw.get("penalty")),
+        code=parse_cites(raw.get("code")),
         outcome=str(raw["outcome"]),
         branch=str(raw["branch"]),
         conditions=tuple(Condition.parse(c) for c in raw["conditions"]),
@@ -342,131 +269,11 @@ def _mentions_region(question: str, region: str) -> bool:
     return bool(place) and place in question
 
 
-def citing(items: Iterable, law: str, article: int, successors: bool = True) -> list[tuple]:
-    """Shared by exemptions and cases: records whose `violated`/`penalty`/`applied`/`code` cite the article."""
-    key = (normalize_law_name(law), article)
-    code_key = normalize_law_name(CODE_NAME)
-    query_successors = _successor_keys(Cite(law, article)) if successors and key[0] != code_key else set()
-    found = []
-    for rec in items:
-        how = ""
-        for name in ("violated", "penalty", "applied", "code"):
-            if any(c.key() == key for c in getattr(rec, name, ())):
-                how = name
-                break
-        if not how and successors:
-            code_keys = {c.key() for c in rec.code}
-            if query_successors & code_keys:
-                how = "法典承接"
-            elif key[0] == code_key:
-                olds = [c for c in rec.citations if not c.is_code]
-                if any(key in _successor_keys(c) for c in olds):
-                    how = "法典承接"
-        if how:
-            found.append((rec, how))
-    return found
-
-
 @lru_cache(maxsize=4)
-def _load(path: str) -> Exemptions:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return Exemptions([_list(raw) for raw in data["lists"]])
-
-
 def load_exemptions(path: Path | None = None) -> Exemptions:
     """The authored lists (cached per file)."""
-    return _load(str(path or data_file(EXEMPTIONS_FILE)))
-
-
-# --- search ----------------------------------------------------------------------------------------
-# Officers' words for things the lists name formally, on top of knowledge/data/synonyms.yaml.
-EXTRA_SYNONYMS: dict[str, list[str]] = {
-    "标识": ["识别标志", "标志"], "标签": ["识别标志", "标志"], "牌子": ["标志", "标识牌"], "没贴": ["未设置"],
-    "没挂": ["未设置"], "标志牌": ["标识牌"], "在线": ["自动监测"], "在线监测": ["自动监测"], "掉线": ["联网", "正常运行"],
-    "联网": ["联网"], "起尘": ["扬尘"], "料堆": ["物料", "扬尘"], "砂石": ["砂土", "物料"], "堆场": ["物料", "扬尘"],
-    "没盖": ["密闭", "覆盖"], "苫盖": ["覆盖"], "喷漆": ["挥发性有机物"], "VOCs": ["挥发性有机物"], "VOC": ["挥发性有机物"],
-    "有机废气": ["挥发性有机物"], "氟利昂": ["消耗臭氧层物质"], "制冷剂": ["消耗臭氧层物质"], "臭氧": ["消耗臭氧层物质"],
-    "粪污": ["畜禽粪污"], "养猪场": ["畜禽", "养殖"], "猪场": ["畜禽", "养殖"], "养殖场": ["畜禽", "养殖"],
-    "台帐": ["台账"], "记录": ["台账", "记录"], "执行报告": ["执行报告"], "公示": ["公开"], "没公开": ["公开"],
-    "危废间": ["贮存", "危险废物"], "暂存间": ["贮存"], "混放": ["混入"], "混着": ["混入"], "故障": ["突发故障"],
-    "坏了": ["故障", "突发故障"], "停运": ["不正常运行"], "没开": ["不正常运行"], "旁路": ["应急排放通道"],
-    "噪音": ["噪声"], "隔音": ["噪声", "防治设施"], "拆了": ["拆除"], "停用": ["闲置"], "土壤调查": ["土壤污染状况调查"],
-    "地块": ["土壤污染状况调查", "建设用地"], "自测": ["自行监测"], "自检": ["自行监测"], "验收报告": ["验收报告", "公开"],
-    "没验收": ["验收"], "没批": ["报批", "未批先建"], "没环评": ["未批先建", "报批"], "补办": ["备案", "改正"],
-    "改扩建": ["改建", "扩建"], "锅炉": ["锅炉"], "预案": ["应急预案"], "应急": ["应急预案"], "档案": ["档案"],
-    "实验室": ["实验室"], "后评价": ["后评价"], "尾矿": ["尾矿库"], "垃圾焚烧": ["生活垃圾处理单位"], "焚烧厂": ["生活垃圾处理单位"],
-    "申报": ["申报登记"], "管理计划": ["管理计划"], "超五年": ["超过五年", "重新审核"], "五年": ["重新审核"],
-    "重大变动": ["重大变动", "重新报批"], "设计": ["初步设计"], "施工合同": ["施工合同"], "色度": ["色度"], "pH": ["pH"],
-    "ph": ["pH"], "有毒有害": ["有毒有害水污染物"], "后期管理": ["后期管理"], "修复": ["修复"],
-}
-
-
-def _analysis() -> tuple[Callable[[str], list[str]], Callable[[list[str]], list[tuple[str, float]]]]:
-    from knowledge.analysis import expand, words
-
-    return words, expand
-
-
-class TextIndex(Generic[T]):
-    """BM25 over jieba words (project analysis: domain dictionary, stop words, synonyms) of weighted fields.
-
-    Small collections only (hundreds of records): everything is kept in dictionaries, a query is a few
-    dictionary look-ups per term.
-    """
-
-    K1 = 1.2
-    B = 0.6
-
-    def __init__(self, records: Sequence[T], fields: Callable[[T], dict[str, str]], weights: dict[str, float]):
-        words, _ = _analysis()
-        self.records = list(records)
-        self._tf: list[Counter[str]] = []
-        for rec in self.records:
-            tf: Counter[str] = Counter()
-            for name, text in fields(rec).items():
-                w = weights.get(name, 1.0)
-                for token in words(text):
-                    tf[token] += w
-            self._tf.append(tf)
-        self._len = [sum(tf.values()) for tf in self._tf]
-        self._avg = sum(self._len) / max(len(self._len), 1)
-        df: Counter[str] = Counter()
-        for tf in self._tf:
-            df.update(tf.keys())
-        n = len(self._tf)
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self._postings: dict[str, list[int]] = {}
-        for i, tf in enumerate(self._tf):
-            for t in tf:
-                self._postings.setdefault(t, []).append(i)
-
-    def terms(self, question: str) -> list[tuple[str, float]]:
-        words, expand = _analysis()
-        tokens = words(question)
-        weights = dict(expand(tokens))
-        for token in tokens:
-            for target in EXTRA_SYNONYMS.get(token, ()):
-                for word in words(target) or [target]:
-                    weights[word] = max(weights.get(word, 0.0), 0.8)
-        for key, targets in EXTRA_SYNONYMS.items():  # multi-character slang jieba may split differently
-            if len(key) > 1 and key in question and key not in weights:
-                for target in targets:
-                    for word in words(target) or [target]:
-                        weights[word] = max(weights.get(word, 0.0), 0.8)
-        return list(weights.items())
-
-    def search(self, question: str, k: int = 5) -> list[tuple[T, float]]:
-        scores: dict[int, float] = {}
-        for term, qw in self.terms(question):
-            idf = self._idf.get(term)
-            if idf is None:
-                continue
-            for i in self._postings[term]:
-                tf = self._tf[i][term]
-                norm = tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * self._len[i] / self._avg))
-                scores[i] = scores.get(i, 0.0) + qw * idf * norm
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [(self.records[i], s) for i, s in ranked[:k]]
+    data = yaml.safe_load((path or data_file(EXEMPTIONS_FILE)).read_text(encoding="utf-8"))
+    return Exemptions([_list(raw) for raw in data["lists"]])
 
 
 # --- the /exempt dialog -----------------------------------------------------------------------------
@@ -576,29 +383,29 @@ def decide(item: ExemptionItem, failed: Condition | None, asked: tuple[tuple[str
     lst = item.exemption_list
     assert lst is not None
     basis = Cite(PENALTY_LAW, 33, 1)
-    list_says = "依法可以不予行政处罚" if item.outcome == "可以不予处罚" else "不予行政处罚"
+    list_says = texts.LIST_SAYS_MAY if item.outcome == "可以不予处罚" else texts.LIST_SAYS_MUST
     status = lst.status(on)
     notes: list[str] = []
     if failed is not None:
         kind, text = "不适用", ""
-        notes.append("不符合本清单项的条件，本项不能作为不予处罚的依据；是否另有从轻、减轻情节，按裁量基准个案判断。")
+        notes.append(texts.VERDICT_NOT_MET)
     elif item.branch == "轻微" and item.outcome == "不予处罚":
         kind, text = "不予处罚", ART33_MANDATORY
     else:
         kind, text = "可以不予处罚", ART33_DISCRETIONARY
         if item.outcome == "不予处罚":
-            notes.append("法律上属于“可以不予处罚”的裁量情形；本清单已统一裁量，对符合条件的规定为不予行政处罚。")
+            notes.append(texts.VERDICT_LIST_DECIDED)
     if kind != "不适用":
-        notes.append(ART33_EDUCATE.replace("。", "（第三十三条第三款）。"))
-        notes.append("生态环境法典第一千零五十六条第二款（2026-08-15施行）重申了上述两种不予处罚情形。")
+        notes.append(texts.VERDICT_EDUCATE.format(sentence=ART33_EDUCATE.removesuffix("。")))
+        notes.append(texts.VERDICT_CODE_RESTATES)
     if status == "已失效":
-        notes.append(f"清单已于{lst.expires}失效：只能说明当时的决定，现在办案请核对当地现行清单。")
+        notes.append(texts.LIST_EXPIRED.format(day=lst.expires))
     elif status == "日期不明":
-        notes.append("清单施行日期不明，使用前请核对原文。")
+        notes.append(texts.LIST_DATE_UNKNOWN)
     elif status == "尚未施行":
-        notes.append(f"清单自{lst.effective}起施行，此前不适用。")
+        notes.append(texts.LIST_NOT_YET.format(day=lst.effective))
     if not lst.complete:
-        notes.append("本清单只收录了部分条目（来源不完整）。")
+        notes.append(texts.LIST_INCOMPLETE)
     return Verdict(kind, item, basis, text, list_says, lst.validity(), status, failed, asked, tuple(notes))
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from knowledge.citations import default_resolver
+from knowledge.cnnum import int_to_cn
 from knowledge.corpus import Corpus
 from knowledge.mapping import normalize, predecessors, resolve_law_name, successors
 from knowledge.model import CODE_EFFECTIVE, CODE_NAME
@@ -49,8 +50,6 @@ class Governing:
 
 
 def _cn(n: int | None) -> str:
-    from knowledge.cnnum import int_to_cn
-
     return int_to_cn(n or 0)
 
 

@@ -322,7 +322,8 @@ class Matcher:
                 if old.penalties and not new.penalties:
                     score -= SIGNATURE_BONUS
             ranked.append((n, score))
-        ranked.sort(key=lambda x: -x[1])
+        # rounded, ties by article number: the same order whatever the float noise of the numpy build
+        ranked.sort(key=lambda x: (-round(x[1], 6), x[0]))
         return ranked
 
     def _code_structure(self, article: int) -> PenaltyStructure:

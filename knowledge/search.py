@@ -7,14 +7,14 @@ documents, and for situation questions (违法 + 怎么罚/罚多少/处罚) the
 from __future__ import annotations
 
 import heapq
-import math
 import re
 import time
 from dataclasses import dataclass
 
 from knowledge.analysis import expand, is_penalty_question, query_tokens, states_period
+from knowledge.bm25 import idf, term_weight
 from knowledge.corpus import Corpus
-from knowledge.engine import Hit
+from knowledge.hits import Hit
 from knowledge.index import article_key
 from knowledge.model import CODE_NAME, Article, Law
 
@@ -94,12 +94,12 @@ class Searcher:
             if field not in boosts:
                 continue
             postings = list(reader.postings(field, term).items_as("frequency"))
-            idf = math.log(1 + (n_docs - len(postings) + 0.5) / (len(postings) + 0.5))
+            term_idf = idf(n_docs, len(postings))
             target = merged.setdefault(term.decode("utf-8") if isinstance(term, bytes) else term, {})
             field_lengths, avg, boost = lengths[field], average[field], boosts[field]
             for doc, tf in postings:
-                norm = tf + self.K1 * (1 - self.B + self.B * field_lengths[doc] / avg)
-                target[doc] = target.get(doc, 0.0) + boost * idf * tf * (self.K1 + 1) / norm
+                weight = term_weight(tf, field_lengths[doc], avg, self.K1, self.B)
+                target[doc] = target.get(doc, 0.0) + boost * term_idf * weight
         return {term: (list(w), list(w.values())) for term, w in merged.items()}
 
     def close(self) -> None:

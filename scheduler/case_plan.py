@@ -17,18 +17,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from scheduler import case_texts as T
-from scheduler.case_model import CaseState
+from bot.storage.cases import CaseState
 from scheduler.deadlines import Deadline, Status
 from scheduler.planned import PlannedReminder
+from scheduler.texts import case as T
 from scheduler.texts import format_day
 
-if TYPE_CHECKING:
-    from scheduler.cases import CaseView
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    name: str
+    party: str
+    handler_id: int
+    handler_name: str
+    unit_id: int | None
+    unit_name: str | None
+    opened_on: date
+    state: CaseState
+    events: dict[str, date | datetime]  # canonical event → day (naive local datetime for timed events), incl. 立案
+    closed_at: datetime | None
+    done_rules: dict[str, date] = field(default_factory=dict)  # rule id → day the officer marked it done
+
 
 HOUR_OFFSETS = (2, 0)  # hours before the due moment of an hour period
 LATE_GRACE = timedelta(days=1)  # a one-off note (party expiry, "after") later than this is no use any more

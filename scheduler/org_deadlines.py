@@ -32,8 +32,9 @@ class OrgItem:
     who: str = ""
     on_holiday: str = "keep"
     remind_before_days: tuple[int, ...] = (0,)
-    source: str = ""
+    source: str = ""  # where the default comes from (the data file says)
     enabled: bool = True
+    unit_setting: bool = False  # the unit changed the default (day, month or on/off)
     notify: str = "unit_admins"
 
     def describe(self) -> str:
@@ -74,6 +75,7 @@ def _item(raw: Mapping[str, Any]) -> OrgItem:
         source=str(raw.get("source") or ""),
         enabled=bool(raw.get("enabled", True)),
         notify=raw.get("notify", "unit_admins"),
+        unit_setting=bool(raw.get("unit_setting", False)),
     )
 
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,10 +28,11 @@ from bot.services.errors import NotAllowed, ServiceError, UnitNotFound
 from bot.services.units import load_tree, subtree_ids
 from bot.services.users import Member
 from bot.storage import Database, Role, Unit, User
-from scheduler.case_model import UnitOrgDeadline
+from bot.storage.cases import UnitOrgDeadline
 from scheduler.org_deadlines import OrgItem, due_dates, load_org_deadlines
 from scheduler.planned import PlannedReminder, sync_planned
 from scheduler.texts import format_day
+from scheduler.texts import org as t
 
 # Reminders are planned this far ahead. Rows exist before their time, so a bot that is down at the
 # reminder hour still has them and sends them (late, once) after the restart; a planner that only
@@ -60,16 +60,8 @@ class MonthForMonthlyItem(ServiceError):
     key = "org_monthly_no_month"
 
 
-def _texts() -> ModuleType:
-    # The sentences live beside the /orgdates handler; imported on use because the handlers package
-    # imports this module while it loads.
-    from handlers import org_texts
-
-    return org_texts
-
-
 def is_unit_setting(item: OrgItem) -> bool:
-    return item.source == _texts().SOURCE_UNIT
+    return item.unit_setting
 
 
 @dataclass(frozen=True)
@@ -108,7 +100,7 @@ class OrgDeadlineService:
         """Defaults with the unit's rows applied; an item the unit changed says so in `source`."""
         overrides: dict[str, dict[str, Any]] = {}
         for row in rows:
-            change: dict[str, Any] = {"enabled": row.enabled, "source": _texts().SOURCE_UNIT}
+            change: dict[str, Any] = {"enabled": row.enabled, "unit_setting": True}
             if row.day is not None:
                 change["day"] = row.day
             if row.month is not None:
@@ -244,13 +236,13 @@ class OrgDeadlineService:
 
     @staticmethod
     def nudge_text(unit_name: str, item: OrgItem, due: date, days_left: int) -> str:
-        t = _texts()
         when = (t.NUDGE_DUE_IN.format(date=format_day(due), days=days_left) if days_left
                 else t.NUDGE_DUE_TODAY.format(date=format_day(due)))
         lines = [t.NUDGE_TITLE.format(name=item.name, unit=unit_name), when]
         if item.who:
             lines.append(t.NUDGE_WHO.format(who=item.who))
-        lines += [t.NUDGE_SOURCE.format(source=item.source or t.SOURCE_DEFAULT), t.NUDGE_SEE]
+        source = t.SOURCE_UNIT if item.unit_setting else (item.source or t.SOURCE_DEFAULT)
+        lines += [t.NUDGE_SOURCE.format(source=source), t.NUDGE_SEE]
         return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminder_model import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
+from bot.storage.reminders import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
 
 KINDS = ("case", "escalation", "org")
 

@@ -55,9 +55,9 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.render import Reply, esc
 from bot.storage import Database
+from bot.storage.reminders import CANCELLED_BY_SYSTEM, CANCELLED_BY_USER, Reminder, ReminderState
 from scheduler import texts
 from scheduler.remind_parse import TZ, ParsedReminder, Recurrence
-from scheduler.reminder_model import CANCELLED_BY_SYSTEM, CANCELLED_BY_USER, Reminder, ReminderState
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,8 @@ class ReminderService:
         self.sweep_lock = asyncio.Lock()  # the regular sweep and a wake-up never overlap in one process
         self.stopping = False  # set on shutdown: a running sweep finishes the send in hand and stops
         self.stop_when: Callable[[], bool] | None = None  # e.g. the application is stopping
+        # sweep now (set by scheduler.jobs): after a change that may have planned a reminder due at once
+        self.wake: Callable[[], None] = lambda: None
         self.running: set[asyncio.Task] = set()  # sweeps in progress, for drain()
 
     @property

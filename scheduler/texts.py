@@ -1,4 +1,9 @@
-"""Chinese sentences of the reminder feature, in one place for review. HTML: callers escape values."""
+"""Sentences the domain services write, in one place for review: the reminders' texts (delivered by the
+sweep, which escapes them), the case tracker's reasons and reminder lines, the 报送 nudges. Plain text.
+
+Module-level: the date format and the delivery headings; each feature's own in a namespace class
+(`from scheduler.texts import case as T` → `T.NAME_EMPTY`).
+"""
 
 from __future__ import annotations
 
@@ -11,26 +16,11 @@ def format_day(day: date) -> str:
     """2026年11月25日（周三）: every date an officer reads in reminders, case cards and 报送 lists."""
     return f"{day.year}年{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
-REMIND_USAGE = "用法：/remind 时间 内容\n"
-REMIND_CREATED = "好的，将在 {when} 提醒您：{text}\n编号 {id}。发送 /reminders 查看，/unremind {id} 取消。"
-REMIND_CREATED_RECURRING = (
-    "好的，{rule} 提醒您：{text}\n首次：{when}\n编号 {id}。发送 /reminders 查看，/unremind {id} 取消。"
-)
-REMIND_TOO_MANY = "您的待发提醒已达上限（{n} 条），请先用 /unremind 编号 取消一些。"
-REMINDERS_TITLE = "<b>待发提醒</b>"
-REMINDERS_PLANNED_TITLE = "<b>自动提醒</b>（办案期限、报送日期；/mycases 查看案件）"
-REMINDERS_MORE = "……另有 {n} 条"
-REMINDERS_ESCALATION = "{summary}（逾期未办结时报告）"
-REMINDERS_LINE = "{id}. {when}{rule} {text}"
-REMINDERS_EMPTY = "没有待发的提醒。设置：/remind 明天上午9点 报送简报"
-UNREMIND_USAGE = "用法：/unremind 编号（发送 /reminders 查看编号）"
-UNREMIND_DONE = "已取消提醒 {id}。"
-UNREMIND_NOT_FOUND = "找不到可取消的提醒 {id}（可能已发送或不是您的提醒）。"
 
+# --- delivered reminders (scheduler/reminders.py) ----------------------------------------------------------
 REMINDER_MESSAGE = "⏰ 提醒：{text}"
 REMINDER_LATE = "（原定 {when}，系统暂停后延迟送达）"
 REMINDER_REPEATS = "🔁 {rule}"
-
 # Delivered reminders, by Reminder.kind; {text} is the stored text, escaped (multi-line for planned kinds).
 REMINDER_BY_KIND = {
     "personal": REMINDER_MESSAGE,
@@ -41,6 +31,59 @@ REMINDER_BY_KIND = {
 REMINDER_RESENT = "（系统意外中断后补发；如已收到，请忽略本条）"
 REMINDER_CASE_BUTTON = "查看案件"
 SNOOZE_LABELS = {"10m": "10分钟后再提醒", "1h": "1小时后", "tm": "明天上午"}
-SNOOZED = "💤 已推迟，将在 {when} 再次提醒。"
-SNOOZE_GONE = "这条提醒已无法推迟。"
-CANCEL_BUTTON = "取消 {id}"
+
+
+class case:  # the case tracker's reasons (BadCaseInput, BadEventDate) and reminder lines
+    # --- reasons for BadCaseInput / BadEventDate ------------------------------------------------------------
+    NAME_EMPTY = "案件名称不能为空，例如：某某公司超标排放废气案。"
+    NAME_TOO_LONG = "案件名称不能超过 {max} 个字（现有 {n} 个字），请精简。"
+    PARTY_EMPTY = "当事人不能为空，例如：某某化工有限公司。"
+    PARTY_TOO_LONG = "当事人名称不能超过 {max} 个字（现有 {n} 个字），请精简。"
+    DATE_IN_FUTURE = "{event}的日期 {day} 晚于今天（{today}），请填写已经发生的日期，例如 {today}。"
+    DATE_TOO_FAR_AHEAD = "{event}的日期 {day} 距今超过一年，请核对，例如 {example}。"
+    DATE_TOO_OLD = "{event}的日期 {day} 早于 {earliest}，请核对年份。"
+    DATE_BEFORE_OPENING = "{event}的日期 {day} 早于立案日期 {opened}，请核对；如立案日期有误，请先重新记录立案日期。"
+    OPENING_AFTER_EVENTS = "立案日期 {day} 晚于已记录的{event}（{other}），请先核对或删除该事件。"
+    CANNOT_REMOVE_OPENING = "立案是案件的起点，不能删除；日期有误时请重新记录立案日期。"
+    EVENT_NOT_RECORDED = "本案尚未记录“{event}”，无需删除。"
+    UNKNOWN_RULE = "没有“{rule}”这项期限，请在案件卡片上点“标记已办”选择。"
+    PARTY_RULE_NOT_MARKABLE = "“{rule}”是当事人的期限，届满即可进行下一步，不需要标记已办理。"
+    AFTER_RULE_NOT_MARKABLE = "“{rule}”是最早可以办理的日期，不是截止期限，不需要标记已办理。"
+    DONE_BY_EVENT = "“{rule}”请通过记录“{events}”办结（点“记录事件”或发送 /event），这样后续期限也会自动计算。"
+    RULE_NOT_IN_CASE = "本案目前没有“{rule}”这项期限（记录“{start}”后才会计算），无需标记。"
+    NOT_MARKED_DONE = "“{rule}”没有标记为已办理，无需撤销。"
+    # --- reminders -----------------------------------------------------------------------------------------
+    CASE_LINE = "📁 {name}（{party}）#{id}"
+    DUE_LINE = "{rule}：截止 {day}，{left}"
+    DUE_AT_LINE = "{rule}：截止 {day} {time}，{left}"
+    OPEN_LINE = "{rule}：最早 {day}，今天起可以办理。"
+    OPEN_LATE_LINE = "{rule}：最早 {day}，已经可以办理。"
+    EXPIRED_LINE = "{rule}：当事人的期限已于 {day} 届满，可以进行下一步。"
+    LEFT_DAYS = "还有{n}天"
+    LEFT_TODAY = "今天到期"
+    LEFT_OVERDUE = "已逾期{n}天"
+    LEFT_HOURS = "还有约{n}小时"
+    LEFT_MINUTES = "还有约{n}分钟"
+    LEFT_NOW = "已到截止时刻"
+    LEFT_PAST = "已超过截止时刻"
+    OVERDUE_NOTE = "尚未记录办结，请尽快处理（已同时提醒管理员）。已办理的，请记录相应事件或在案件卡片点“标记已办”。"
+    OVERDUE_NOTE_ALONE = "尚未记录办结，请尽快处理。已办理的，请记录相应事件或在案件卡片点“标记已办”。"
+    ESCALATION_HEAD = "⚠️ 案件期限已过，尚未记录办结"
+    HANDLER_LINE = "办案人：{name}"
+    CONDITION_LINE = "适用条件：{condition}"
+    BASIS_LINE = "依据：{citation}"
+    APPROXIMATE = "（节假日安排未收录，日期为估算）"
+    EXTENSION_LINE = "可延长至 {day}（{condition}）"
+
+
+class org:  # the 报送 reminder an officer receives (the sweep adds the heading)
+    SOURCE_DEFAULT = "单位工作安排（默认值）"
+    SOURCE_UNIT = "本单位设置"
+    # --- the reminder an officer receives (plain text; the sweep adds the heading) -----------------------------
+    NUDGE_TITLE = "{name}（{unit}）"
+    NUDGE_DUE_IN = "截止日期：{date}，还有{days}天，请按时报送。"
+    NUDGE_DUE_TODAY = "截止日期：{date}，今天截止，请在今天内报送。"
+    NUDGE_WHO = "负责报送：{who}"
+    NUDGE_SOURCE = "日期依据：{source}"
+    NUDGE_SEE = "查看本单位报送日期：/orgdates"
+

@@ -6,8 +6,7 @@ import asyncio
 
 from alembic import context
 
-import scheduler.reminder_model  # noqa: F401  (feature tables outside bot/storage register on Base)
-from bot.storage.models import Base
+from bot.storage import Base  # the package imports every table module, so Base.metadata is complete
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,6 +24,8 @@ def _run(connection) -> None:
 
 
 async def _run_cli() -> None:
+    # bot.storage.db runs this file (env.py) through Alembic: imported here, not at the top, so that
+    # loading env.py from inside bot.storage.db does not import that module again half-initialised
     from bot.settings import get_settings
     from bot.storage.db import Database
 

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from knowledge.cnnum import cn_to_int
-from knowledge.engine import Hit, SearchResult
+from knowledge.hits import Hit, SearchResult
 from knowledge.model import Article, Law
 
 RESULT_LIMIT = 10

@@ -1,4 +1,4 @@
-"""Expected failures. Each carries a `key` that bot/texts.py turns into a Chinese sentence."""
+"""Expected failures. Each carries a `key` that handlers/texts.py ERRORS turns into a Chinese sentence."""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -63,17 +65,13 @@ class Database:
         await self.engine.dispose()
 
 
-def alembic_config():
-    from alembic.config import Config
-
+def alembic_config() -> Config:
     cfg = Config(str(MIGRATIONS_DIR.parent / "alembic.ini"))
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def _upgrade(connection: Connection) -> None:
-    from alembic import command
-
     cfg = alembic_config()
     cfg.attributes["connection"] = connection  # env.py uses this connection instead of making one
     command.upgrade(cfg, "head")

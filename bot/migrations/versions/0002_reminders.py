@@ -1,4 +1,4 @@
-"""reminders (scheduler/reminder_model.py)
+"""reminders (bot/storage/reminders.py)
 
 Revision ID: 0002_reminders
 Revises: 0001

@@ -1,4 +1,4 @@
-"""case tracker, per-unit organisational dates, planned reminders (scheduler/case_model.py)
+"""case tracker, per-unit organisational dates, planned reminders (bot/storage/cases.py)
 
 Revision ID: 0003_cases
 Revises: 0002_reminders

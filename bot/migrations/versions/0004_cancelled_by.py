@@ -1,5 +1,5 @@
 """who cancelled a reminder: "user" (/unremind, 取消) or "system" (no longer planned) — re-planning revives only
-the system's cancels (scheduler/reminder_model.py)
+the system's cancels (bot/storage/reminders.py)
 
 Revision ID: 0004_cancelled_by
 Revises: 0003_cases

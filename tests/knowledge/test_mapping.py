@@ -1,0 +1,105 @@
+"""Old → Code map: matcher + reviewed overrides against ../shared/eval/mapping_dev.jsonl, data file, API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support.paths import SHARED_EVAL
+
+from knowledge.corpus import data_file
+from knowledge.mapping import (
+    MAP_FILE,
+    REPEALED_LAWS,
+    Matcher,
+    apply_overrides,
+    build_data,
+    entry_key,
+    load_overrides,
+    predecessors,
+    successors,
+)
+from knowledge.model import CODE_NAME
+
+DEV = SHARED_EVAL / "mapping_dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def matcher(corpus):
+    return Matcher(corpus)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="no dev set")
+def test_dev_top1_accuracy(corpus, matcher):
+    """Matcher + overrides (computed here, not read from the data file) on the dev lines."""
+    overrides = {entry_key(o["old"][1], o["old"][2]): o for o in load_overrides()}
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    hits = 0
+    for row in rows:
+        law, article, item = row["old"]
+        ov = overrides.get(entry_key(article, item))
+        if ov and ov["old"][0] == law:
+            top = ov["new"][:1]
+        else:
+            top = [n for n, _ in matcher.successors(law, corpus.article(law, article), item)][:1]
+        hits += bool(top) and top[0] in row["new"]
+    accuracy = hits / len(rows)
+    print(f"mapping_dev top-1 accuracy: {accuracy:.3f} ({hits}/{len(rows)})")
+    assert accuracy >= 0.95
+
+
+def test_overrides_are_reviewed_and_resolve(corpus):
+    overrides = load_overrides()
+    assert overrides
+    for ov in overrides:
+        law, article, item = ov["old"]
+        assert law in REPEALED_LAWS
+        art = corpus.article(law, article)
+        assert art is not None, ov
+        assert item is None or art.item(item) is not None, ov
+        assert all(corpus.article(CODE_NAME, n) for n in ov["new"]), ov
+        assert len(ov.get("reason", "")) >= 15, ov  # a reason from the article texts
+        assert [n for n, _ in successors(law, article, item)] == ov["new"]
+
+
+def test_data_file_is_up_to_date(corpus):
+    """knowledge/data/mapping.json == matcher + overrides now (rebuild with scripts/build_mapping.py)."""
+    stored = json.loads(data_file(MAP_FILE).read_text(encoding="utf-8"))
+    assert stored["map"] == json.loads(json.dumps(build_data(corpus)["map"]))
+
+
+def test_every_article_and_item_has_an_entry(corpus):
+    table = json.loads(data_file(MAP_FILE).read_text(encoding="utf-8"))["map"]
+    for name in REPEALED_LAWS:
+        law = corpus.law(name)
+        for art in law.articles.values():
+            assert entry_key(art.number) in table[name]
+            for p in art.paragraphs:
+                for it in p.items:
+                    assert entry_key(art.number, it.number) in table[name]
+
+
+def test_apply_overrides_replaces_entry():
+    table = {"L": {"5": [[1, 0.5]]}}
+    apply_overrides(table, [{"old": ["L", 5, None], "new": [7, 8], "reason": "x"}])
+    assert table["L"]["5"] == [[7, 1.0], [8, 1.0]]
+
+
+def test_successors_api():
+    assert successors("大气法", 99, 1)[0][0] == 1102
+    assert successors("中华人民共和国大气污染防治法", 99, 2)[0][0] == 1107
+    succ = successors("大气污染防治法", 99)
+    assert {n for n, _ in succ} >= {1102, 1107, 1108}
+    assert all(0 < c <= 1 for _, c in succ)
+    assert [c for _, c in succ] == sorted((c for _, c in succ), reverse=True)
+    assert successors("大气法", 99, 9) == []  # no such item
+    assert successors("刑法", 338) == []  # not a repealed law
+    assert successors("大气法", 999) == []
+
+
+def test_predecessors_api():
+    preds = predecessors(1102)
+    assert ("中华人民共和国大气污染防治法", 99, 1) in preds
+    assert ("中华人民共和国水污染防治法", 83, 1) in preds
+    assert ("中华人民共和国固体废物污染环境防治法", 112, 1) in predecessors(1175)
+    assert predecessors(99999) == []
