@@ -167,6 +167,8 @@ class CaseService:
             # a reached "after" date (may act from then on) or a moot one (the hearing took place) is no deadline
             upcoming = [d for d in deadlines
                         if d.status not in (Status.DONE, Status.EXPIRED, Status.OPEN) and not is_moot(d, today)]
+            # a rule with a condition (有强制执行权的机关, 造成危害后果的 …) may not apply to this case
+            upcoming = [d for d in upcoming if not d.rule.condition] or upcoming
             summaries.append(CaseSummary(view, upcoming[0] if upcoming else None,
                                          sum(is_overdue(d, today) for d in deadlines)))
         far = date.max

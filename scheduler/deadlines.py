@@ -113,6 +113,17 @@ class Rule:
     extension: Extension | None = None
     done_by: tuple[str, ...] = ()
     notes: str = ""
+    # the rule governs only when its trigger event falls in [applies_from, applies_before) — e.g. an act that
+    # ended before the Code took effect keeps the old law's period (从旧兼从轻); the card shows applies_note
+    applies_from: date | None = None
+    applies_before: date | None = None
+    applies_note: str = ""
+
+    def governs(self, start: date | datetime) -> bool:
+        day = start.date() if isinstance(start, datetime) else start
+        if self.applies_from and day < self.applies_from:
+            return False
+        return not (self.applies_before and day >= self.applies_before)
 
     @property
     def citation(self) -> str:
@@ -203,6 +214,21 @@ def _counting(key: str, raw: Mapping[str, Any], problems: list[str]) -> Counting
     )
 
 
+def _applies(raw: Any, where: str, problems: list[str]) -> tuple[date | None, date | None, str]:
+    """applies: {from: YYYY-MM-DD, before: YYYY-MM-DD, note: …} (the trigger event's date window)."""
+    if not raw:
+        return None, None, ""
+    try:
+        start = date.fromisoformat(str(raw["from"])) if raw.get("from") else None
+        end = date.fromisoformat(str(raw["before"])) if raw.get("before") else None
+    except ValueError:
+        problems.append(f"{where}: applies 的 from / before 应为日期 YYYY-MM-DD")
+        return None, None, ""
+    if not (start or end) or not raw.get("note"):
+        problems.append(f"{where}: applies 需要 from 或 before，以及向办案人员说明的 note")
+    return start, end, " ".join(str(raw.get("note") or "").split())
+
+
 def normalize_text(text: str) -> str:
     """For comparing quotes with article text: no whitespace, one kind of quotation mark."""
     text = re.sub(r"\s+", "", text)
@@ -286,6 +312,7 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
         cite = _citation(raw["cite"], where, problems)
         if cite is None:
             continue
+        applies = _applies(raw.get("applies"), where, problems)
         rules[rid] = Rule(
             id=rid,
             name=str(raw["name"]),
@@ -301,6 +328,9 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
             extension=ext,
             done_by=tuple(raw.get("done_by") or ()),
             notes=" ".join(str(raw.get("notes") or "").split()),
+            applies_from=applies[0],
+            applies_before=applies[1],
+            applies_note=applies[2],
         )
     silent = list(data.get("silent") or [])
     for i, s in enumerate(silent):
@@ -483,6 +513,8 @@ def compute_deadlines(
             if not deps or any(d is None for d in deps):
                 continue
             start = max(d.due for d in deps if d)
+        if not rule.governs(start):
+            continue
         approximate = False
         try:
             due, due_at, rolled, notes = _compute_one(rule, start, cal)
@@ -495,6 +527,8 @@ def compute_deadlines(
             base = cal if cal.span_covered(due, due) else fallback
             ext_due = base.add_period(due, rule.extension.n, rule.extension.unit)
             notes.append(f"可延长：{rule.extension.condition}，最长至 {ext_due.isoformat()}。")
+        if rule.applies_note:
+            notes.insert(0, rule.applies_note)
         if rule.condition:
             notes.insert(0, f"适用条件：{rule.condition}")
         done = any(ev in recorded for ev in rule.done_by)

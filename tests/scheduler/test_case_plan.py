@@ -51,7 +51,7 @@ OPENED = {"立案": date(2026, 3, 2)}  # cf_decision: 2 March + 90 days = 31 May
 SEALED = {**OPENED, "当场查封扣押": datetime(2026, 3, 2, 14, 30)}  # qz_seal_urgent: 24 hours → 3 March 14:30
 NOTICE = {"立案": date(2025, 9, 1), "告知书送达": date(2025, 9, 29)}  # 5 working days over 国庆 → 13 Oct 2025
 # 9-30 (1), 10-1…10-8 holiday, 10-9 (2), 10-10 (3), Sat 10-11 调休 working day (4), Mon 10-13 (5)
-DUNNED = {**OPENED, "催告书送达": date(2026, 3, 2)}  # 10 working days after → Mon 16 March 2026
+DUNNED = {**OPENED, "催告书送达": date(2026, 3, 2)}  # 10th working day Mon 16 March (the party's) → Tue 17 March
 DELIVERED = {**OPENED, "决定作出": date(2026, 3, 2), "决定书送达": date(2026, 3, 2)}  # 15 days → Tue 17 March
 REVIEW = {**OPENED, "收到复议申请书副本": date(2026, 3, 2)}  # 5 wd → Mon 9 March; 10 wd → Mon 16 March
 HEARING = {**OPENED, "听证举行": date(2026, 3, 20)}  # 7 working days before Fri 20 March → Wed 11 March
@@ -89,7 +89,7 @@ CASES = [
     ("decision made: no decision reminders", {**OPENED, "决定作出": date(2026, 3, 20)}, local(2026, 3, 20, 10),
      "cf_decision", {}),
     ("'after' rule: the first day it may be done", DUNNED, local(2026, 3, 2, 10), "qz_court_after_notice", {
-        "2026-03-16:open:501": local(2026, 3, 16)}),
+        "2026-03-17:open:501": local(2026, 3, 17)}),
     ("'after' rule long reached: nothing", DUNNED, local(2026, 3, 20, 10), "qz_court_after_notice", {}),
     ("party's 15 days to pay", DELIVERED, local(2026, 3, 2, 10), "cf_payment", {
         "2026-03-17:expired:501": local(2026, 3, 18)}),

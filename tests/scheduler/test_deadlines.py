@@ -119,7 +119,8 @@ CASES = [
     ({"收到起诉状副本": D(2025, 9, 16)}, "ss_defence", D(2025, 10, 9)),  # 民诉法 rule: moved
     ({"复议决定书送达": D(2026, 1, 17)}, "ss_sue_after_review", D(2026, 2, 2)),
     ({"一审判决书送达": D(2026, 2, 5)}, "ss_appeal", D(2026, 2, 24)),  # 2-20 in 春节
-    ({"催告书送达": D(2026, 2, 10)}, "qz_court_after_notice", D(2026, 3, 2)),
+    ({"催告书送达": D(2026, 2, 10)}, "qz_notice_period", D(2026, 3, 2)),  # 10th working day: still the party's
+    ({"催告书送达": D(2026, 2, 10)}, "qz_court_after_notice", D(2026, 3, 3)),  # the working day after it
     ({"责令改正": D(2026, 9, 1)}, "rd_recheck", D(2026, 10, 1)),
     ({"取得监测报告": D(2026, 9, 30)}, "rd_order_delivery", D(2026, 10, 10)),
     ({"收到解除查封扣押申请": D(2025, 9, 26)}, "qz_seal_release_review", D(2025, 10, 10)),
@@ -131,13 +132,38 @@ CASES = [
     ({"限产停产解除": D(2026, 1, 20)}, "xc_followup", D(2026, 2, 19)),
     ({"违法行为终了": D(2024, 2, 29)}, "cf_limitation", D(2026, 2, 28)),
     ({"违法行为终了": D(2024, 2, 29)}, "cf_limitation_5y", D(2029, 2, 28)),
+    ({"违法行为终了": D(2026, 10, 31)}, "fd_limitation_5y", D(2031, 10, 31)),  # ended under the Code
+    ({"违法行为终了": D(2026, 10, 31)}, "fd_limitation", D(2028, 10, 31)),
     ({"应急状态终止": D(2026, 8, 27)}, "tf_investigation_minor", D(2026, 9, 26)),
     ({"应急状态终止": D(2026, 8, 27)}, "tf_investigation_major", D(2026, 10, 26)),
     ({"移送报告提交": D(2026, 10, 4)}, "ys_approve", D(2026, 10, 8)),  # 衔接办法第三十八条: moved
-    ({"收到不予立案通知": D(2026, 9, 30)}, "ys_reconsider", D(2026, 10, 10)),
+    ({"收到不予立案通知": D(2026, 9, 30)}, "ys_reconsider", D(2026, 10, 3)),  # 3 natural days (移送规定第九条)
     ({"收到公安立案通知": D(2025, 1, 25)}, "ys_hand_over", D(2025, 2, 5)),  # 1-28 in 春节 → 2-05
     ({"收到检察意见": D(2025, 4, 1)}, "ys_procuratorate", D(2025, 4, 7)),  # 4-04 清明 → 4-07
     ({"拘留案件移送决定": D(2026, 2, 13)}, "jl_transfer", D(2026, 2, 25)),
+    # rules added with the legal corrections (dates worked out by hand, see test_deadline_corrections.py)
+    ({"代履行实施": D(2026, 11, 16)}, "qz_substitute_notice", D(2026, 11, 11)),
+    ({"收到不予受理裁定": D(2026, 9, 16)}, "qz_not_accepted_review", D(2026, 10, 1)),  # authority's: not moved
+    ({"收到不予执行裁定": D(2026, 11, 2)}, "qz_not_enforced_review", D(2026, 11, 17)),
+    ({"决定书送达": D(2025, 9, 20)}, "qz_enforce_after_surcharge", D(2025, 11, 9)),  # surcharge from 10-10, day 31
+    ({"收到许可申请材料": D(2026, 9, 30)}, "xk_correction_notice", D(2026, 10, 13)),
+    ({"受理许可申请": D(2026, 11, 2)}, "xk_decision", D(2026, 11, 30)),
+    ({"准予许可决定作出": D(2026, 9, 24)}, "xk_issue", D(2026, 10, 15)),
+    ({"告知许可听证权利": D(2026, 9, 28)}, "xk_hearing_request", D(2026, 10, 8)),  # party's: 10-03 → 10-08
+    ({"收到许可听证申请": D(2026, 11, 2)}, "xk_hearing_organize", D(2026, 11, 30)),
+    ({"许可听证举行": D(2026, 10, 13)}, "xk_hearing_notice", D(2026, 9, 28)),
+    ({"许可有效期届满": D(2026, 12, 31)}, "xk_renewal_apply", D(2026, 12, 1)),
+    ({"收到环评报告书": D(2026, 8, 17)}, "fd_eia_approval_report", D(2026, 10, 16)),
+    ({"收到环评报告表": D(2026, 9, 1)}, "fd_eia_approval_table", D(2026, 10, 1)),
+    ({"收到环评重新审核材料": D(2026, 11, 2)}, "fd_eia_recheck", D(2026, 11, 12)),
+    ({"复议申请受理": D(2026, 8, 3)}, "fy_decision", D(2026, 10, 8)),  # 10-02 国庆, 民诉法 rule: moved
+    ({"复议申请受理": D(2026, 8, 3)}, "fy_decision_simple", D(2026, 9, 2)),
+    ({"复议申请受理": D(2026, 8, 3)}, "ss_sue_after_silence", D(2026, 10, 23)),
+    ({"复议申请受理": D(2026, 8, 3)}, "ss_sue_after_silence_simple", D(2026, 9, 17)),
+    ({"收到复议意见书": D(2026, 9, 1)}, "fy_opinion_report", D(2026, 11, 2)),  # Saturday 10-31 → Monday
+    ({"一审裁定书送达": D(2026, 9, 21)}, "ss_appeal_ruling", D(2026, 10, 8)),
+    ({"收到移送材料补正告知": D(2026, 9, 29)}, "ys_supplement", D(2026, 10, 8)),
+    ({"收到不予立案复议决定": D(2026, 9, 29)}, "ys_procuratorate_after_review", D(2026, 10, 2)),
 ]
 
 
