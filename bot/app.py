@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
@@ -27,6 +27,7 @@ from handlers import register_all
 from handlers import texts as chat_texts
 from knowledge.engine import KnowledgeBase
 from scheduler.jobs import register_jobs
+from scheduler.quiz_pool import build_pool
 from scheduler.services import KEY, Services, build_services
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,10 @@ def build_application(
         .post_stop(drain)
         .post_shutdown(shutdown)
     )
+    if settings.send_rate > 0:
+        # Telegram allows about 30 messages per second in all; this budget is per process (README: Scale)
+        builder = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=settings.send_rate, overall_time_period=1, max_retries=0))  # retries: RetryingRequest
     if settings.telegram_base_url:
         base_url, file_url = api_urls(settings.telegram_base_url)
         builder = builder.base_url(base_url).base_file_url(file_url)
@@ -92,13 +97,18 @@ def build_application(
 
 
 async def startup(app: Application) -> None:
-    """post_init: schema up to date, knowledge base loaded, command menus set."""
+    """post_init: schema up to date, knowledge base and quiz questions loaded, command menus set."""
     s: Services = app.bot_data[KEY]
     await s.db.migrate()
     if s.answers is None:
         kb = await asyncio.to_thread(load_knowledge, s.settings)
         s.answers = AnswerService(kb)
         await s.answers.search("大气法99条")  # warm up segmentation and caches before the first officer
+    await s.stats.load_active()  # statistics forms open before a restart are still open
+    if s.quiz.pool is None:
+        corpus = s.answers.kb.corpus
+        s.quiz.pool = await asyncio.to_thread(build_pool, corpus)
+        s.quiz.law_ids = {law.name: law.law_id for law in corpus.laws.values()}
     await set_commands(app, s)
 
 

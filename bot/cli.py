@@ -8,7 +8,10 @@ from collections.abc import Callable
 
 from bot.settings import get_settings
 from knowledge import commands
+from knowledge.corpus import load_corpus
 from knowledge.quiz import commands as quiz_commands
+from knowledge.quiz.bank import BankError
+from scheduler.quiz_pool import all_questions
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,7 +49,22 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _quiz(args: argparse.Namespace) -> int:
-    return quiz_commands.check_main(get_settings().corpus_dir_list)
+    """The bank, the generated questions and those from the deadline rules, as the bot serves them."""
+    corpus = load_corpus(get_settings().data_dir, get_settings().corpus_dir_list)
+    try:
+        questions = all_questions(corpus)
+    except BankError as err:
+        print(err)
+        return 1
+    return quiz_commands.report(questions, corpus)
+
+
+def _report(args: argparse.Namespace) -> int:
+    """`lawbot report 2026-10 [--unit NAME] --xlsx FILE`: the monthly report from the database, as a bureau
+    admin sees it (every unit, or the named unit's tree)."""
+    from bot.stats_cli import report_main  # the database and the report stack load only for this command
+
+    return report_main(args, get_settings())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="处罚决定书核验（lawbot check FILE）", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_check)
+
+    p = sub.add_parser("report", help="月度执法统计报告：lawbot report 2026-10 [--unit 单位] --xlsx 文件")
+    p.add_argument("period", help="2026-10 或 2026-01..2026-10")
+    p.add_argument("--unit", help="只统计该单位及其下级单位")
+    p.add_argument("--xlsx", metavar="FILE", nargs="?", const="", help="写出 Excel 文件（不给文件名时用“2026年10月执法统计.xlsx”）")
+    p.add_argument("--png", metavar="FILE", nargs="?", const="", help="写出图表 PNG（不给文件名时同上，.png）")
+    p.set_defaults(func=_report)
 
     quiz = sub.add_parser("quiz", help="每日练习题库").add_subparsers(dest="quiz_command", required=True)
     quiz.add_parser("check", help="逐题核对题库与条文（有问题时退出码为 1 并列出）").set_defaults(func=_quiz)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from typing import TextIO
 
@@ -22,6 +23,18 @@ from scheduler.services import KEY
 
 CONSOLE_USER_ID = 1
 CONSOLE_USER_NAME = "本机用户"
+CONSOLE_POLL_HINT = "（输入选项编号作答，多选用逗号分隔，如 1,3）"
+CONSOLE_RIGHT = "✅ 回答正确。"
+CONSOLE_WRONG = "❌ 正确答案：{right}。"
+
+
+def poll_verdict(poll: dict, chosen: list[int]) -> str:
+    """What Telegram's quiz poll shows after a vote (right or wrong, the explanation), as console text."""
+    right = list(poll.get("correct_option_ids") or [])
+    head = CONSOLE_RIGHT if sorted(chosen) == sorted(right) else CONSOLE_WRONG.format(
+        right="、".join(str(i + 1) for i in right))
+    return head + (f"\n{poll['explanation']}" if poll.get("explanation") else "")
+_ANSWER = re.compile(r"^\d{1,2}(?:\s*[,，、]\s*\d{1,2})*$")
 
 
 def console_settings(settings: Settings) -> Settings:
@@ -41,6 +54,15 @@ def format_call(call: Call) -> tuple[str, list[tuple[str, str]]]:
         if buttons:
             text += "\n" + "\n".join(f"[{label}]" for label, _ in buttons)
         return text, buttons
+    if call.method == "sendPoll":
+        options = [o if isinstance(o, str) else o.get("text", "") for o in p.get("options") or []]
+        lines = [f"❓ {p.get('question', '')}"] + [f"  {i}. {o}" for i, o in enumerate(options, 1)]
+        lines.append(CONSOLE_POLL_HINT)
+        return "\n".join(lines), []
+    if call.method in ("sendDocument", "sendPhoto"):
+        upload = next((v for k, v in p.items() if k.startswith("_file_")), ("file", b""))
+        kind = "文件" if call.method == "sendDocument" else "图片"
+        return f"[{kind}] {upload[0]}（{len(upload[1]) // 1024 + 1} KB）{p.get('caption') or ''}", []
     if call.method == "answerCallbackQuery" and p.get("text"):
         return strip_html(p["text"]), []
     if call.method == "answerInlineQuery":
@@ -55,6 +77,7 @@ class _Printer:
     def __init__(self, api: FakeBotAPI, stdout: TextIO):
         self.api, self.stdout, self.printed = api, stdout, 0
         self.last_message: dict | None = None  # the latest message with buttons: typing a label presses it
+        self.last_poll: dict | None = None  # the latest quiz poll: typing option numbers answers it
 
     def flush(self) -> None:
         for call in self.api.calls[self.printed:]:
@@ -63,6 +86,9 @@ class _Printer:
                 self.stdout.write(text + "\n\n")
             if buttons and call.method in ("sendMessage", "editMessageText"):
                 self.last_message = _stored(self.api, call) or self.last_message
+            if call.method == "sendPoll":
+                stored = _stored(self.api, call)
+                self.last_poll = stored.get("poll") if stored else self.last_poll
         self.printed = len(self.api.calls)
         self.stdout.flush()
 
@@ -89,11 +115,17 @@ async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
                 continue
             last = printer.last_message
             data = api.button(last, line.strip("[]")) if last else None
-            if data is not None and line.strip("[]"):
+            if printer.last_poll is not None and _ANSWER.match(line):
+                chosen = [int(n) - 1 for n in re.split(r"\s*[,，、]\s*", line)]
+                update = api.poll_answer_update(user, printer.last_poll["id"], chosen)
+                stdout.write(poll_verdict(printer.last_poll, chosen) + "\n\n")
+                printer.last_poll = None
+            elif data is not None and line.strip("[]"):
                 update = api.callback_update(user, last, data)
             else:
                 update = api.message_update(user, line)
             await app.process_update(Update.de_json(api.queue(update), app.bot))
+            await _settle(app)
             printer.flush()
     finally:
         watcher.cancel()
@@ -103,6 +135,17 @@ async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
         await app.shutdown()
         await app.bot_data[KEY].db.dispose()
     return 0
+
+
+async def _settle(app, limit: float = 5.0) -> None:
+    """What a line set going through the sweep (the quiz's next poll, a reminder due now) is printed before the
+    next line is read, so that piped input answers the poll it follows."""
+    reminders = app.bot_data[KEY].reminders
+    await asyncio.sleep(0.05)  # a wake-up is a job that starts on the next loop turns
+    waited = 0.05
+    while (reminders.running or reminders.sweep_lock.locked()) and waited < limit:
+        await asyncio.sleep(0.05)
+        waited += 0.05
 
 
 def _stored(api: FakeBotAPI, call: Call) -> dict | None:

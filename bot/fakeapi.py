@@ -38,6 +38,10 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._query_ids = itertools.count(1)
+        # poll ids are unique across runs, as Telegram's are: the console's database outlives its fake API
+        self._poll_ids = itertools.count(time.time_ns() // 1000)
+        self.polls: dict[str, JSON] = {}  # poll id -> the poll as sent (question, options, right ids)
+        self.files: dict[str, tuple[str, bytes]] = {}  # file id -> (file name, content) of documents and photos
         self._failures: deque[tuple[int, int | None]] = deque()
         self.messages: dict[tuple[int, int], JSON] = {}  # (chat, message id) -> current message
         self._cond = threading.Condition()
@@ -76,6 +80,52 @@ class FakeBotAPI:
             msg["reply_markup"] = _as_json(p["reply_markup"])
         self.messages[(chat_id, msg["message_id"])] = msg
         return msg
+
+    def _sendPoll(self, p: JSON) -> JSON:
+        """A quiz poll as Telegram returns it; the right option ids are kept (Telegram shows them to the bot)."""
+        chat_id = int(p["chat_id"])
+        options = [o if isinstance(o, str) else o.get("text", "") for o in _as_json(p.get("options") or [])]
+        right = _as_json(p.get("correct_option_ids")) or ([int(p["correct_option_id"])]
+                                                          if p.get("correct_option_id") is not None else [])
+        poll_id = str(next(self._poll_ids))
+        poll: JSON = {
+            "id": poll_id, "question": p.get("question", ""),
+            "options": [{"text": o, "voter_count": 0, "persistent_id": f"{poll_id}-{i}"} for i, o in enumerate(options)],
+            "total_voter_count": 0,
+            "is_closed": False, "is_anonymous": bool(_as_json(p.get("is_anonymous", True))),
+            "type": p.get("type", "regular"),
+            "allows_multiple_answers": bool(_as_json(p.get("allows_multiple_answers", False))), "allows_revoting": False, "members_only": False,
+            "correct_option_ids": right,
+            "explanation": p.get("explanation"),
+            "open_period": p.get("open_period"),
+        }
+        self.polls[poll_id] = {**poll, "chat_id": chat_id}
+        msg: JSON = {"message_id": next(self._message_ids), "date": int(time.time()),
+                     "chat": {"id": chat_id, "type": "private"}, "from": self.bot, "poll": poll}
+        self.messages[(chat_id, msg["message_id"])] = msg
+        return msg
+
+    def _upload(self, p: JSON, kind: str) -> JSON:
+        """sendDocument / sendPhoto: the uploaded file is kept (tests read it back) and described as Telegram does."""
+        chat_id = int(p["chat_id"])
+        upload = p.get(f"_file_{kind}") or ("file", b"")
+        file_id = f"{kind}-{len(self.files) + 1}"
+        self.files[file_id] = upload
+        msg: JSON = {"message_id": next(self._message_ids), "date": int(time.time()),
+                     "chat": {"id": chat_id, "type": "private"}, "from": self.bot, "caption": p.get("caption")}
+        described = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(upload[1])}
+        if kind == "photo":
+            msg["photo"] = [{**described, "width": 800, "height": 600}]
+        else:
+            msg["document"] = {**described, "file_name": upload[0]}
+        self.messages[(chat_id, msg["message_id"])] = msg
+        return msg
+
+    def _sendDocument(self, p: JSON) -> JSON:
+        return self._upload(p, "document")
+
+    def _sendPhoto(self, p: JSON) -> JSON:
+        return self._upload(p, "photo")
 
     def _editMessageText(self, p: JSON) -> JSON | bool:
         if "inline_message_id" in p:
@@ -155,6 +205,10 @@ class FakeBotAPI:
             "message": message, "data": data,
         }}
 
+    def poll_answer_update(self, user: JSON, poll_id: str, option_ids: list[int]) -> JSON:
+        return {"poll_answer": {"poll_id": poll_id, "user": user, "option_ids": list(option_ids),
+                                "option_persistent_ids": [f"{poll_id}-{i}" for i in option_ids]}}
+
     def inline_update(self, user: JSON, query: str) -> JSON:
         return {"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query, "offset": ""}}
 
@@ -190,6 +244,10 @@ class LocalRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
-        params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        params = json.loads(json.dumps(request_data.parameters, default=str)) if request_data else {}
+        if request_data and request_data.contains_files:  # the upload itself, as the HTTP server keeps it
+            for name, part in request_data.multipart_data.items():
+                filename, content = part[0], part[1]
+                params[f"_file_{name}"] = (filename, content if isinstance(content, bytes) else content.read())
         status, body = self.api.handle(url.rsplit("/", 1)[-1], params)
         return status, json.dumps(body, ensure_ascii=False).encode()

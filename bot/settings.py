@@ -36,6 +36,51 @@ class Settings(BaseSettings):
     reminder_hour: int = 9
     # a reminder delivered later than this after its due time says it is late (the bot was down)
     reminder_late_after_seconds: int = 120
+    # the daily quiz: default push time and days of a unit (a unit admin changes theirs with /quiztime),
+    # questions per session, and how long a poll stays open before it counts as missed
+    quiz_time: str = "09:00"
+    # workdays (the Chinese working-day calendar, 调休 Saturdays included) | daily | off (no push unless a unit sets one)
+    quiz_days: str = "workdays"
+    quiz_size: int = 5
+    quiz_open_seconds: int = 3600
+    # messages per second this process sends at most (Telegram allows about 30 in all, so with N instances
+    # give each 30/N); 0 switches the limiter off
+    send_rate: float = 30.0
+    # messages the sweep has in flight at once, to different chats (a chat's stay in order); a kill -9 can
+    # leave one unconfirmed message per lane, sent again with a line saying so
+    send_lanes: int = 1
+
+    @field_validator("quiz_time")
+    @classmethod
+    def _quiz_time_valid(cls, value: str) -> str:
+        try:
+            hour, minute = (int(x) for x in value.replace("：", ":").split(":"))
+        except ValueError:
+            raise ValueError("LAWBOT_QUIZ_TIME: 时:分，如 09:00") from None
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise ValueError("LAWBOT_QUIZ_TIME: 时:分，如 09:00")
+        return f"{hour:02d}:{minute:02d}"
+
+    @field_validator("quiz_days")
+    @classmethod
+    def _quiz_days_valid(cls, value: str) -> str:
+        if value not in ("workdays", "daily", "off"):
+            raise ValueError("LAWBOT_QUIZ_DAYS: workdays、daily 或 off")
+        return value
+
+    @field_validator("quiz_size")
+    @classmethod
+    def _quiz_size_valid(cls, value: int) -> int:
+        if not 1 <= value <= 20:
+            raise ValueError("LAWBOT_QUIZ_SIZE: 1–20")
+        return value
+
+    @field_validator("quiz_open_seconds")
+    @classmethod
+    def _open_valid(cls, value: int) -> int:
+        if not 30 <= value <= 86400:
+            raise ValueError("LAWBOT_QUIZ_OPEN_SECONDS: 30–86400")
+        return value
 
     @field_validator("case_reminder_days")
     @classmethod

@@ -12,8 +12,10 @@ from handlers import (
     guard,
     inline,
     orgdates,
+    quiz,
     reminders,
     start,
+    stats,
     typical_cases,
 )
 
@@ -26,6 +28,8 @@ def register_all(app: Application) -> None:
     typical_cases.register(app)
     casetracker.register(app)  # before ask: dates typed for a case event are not questions
     orgdates.register(app)
+    quiz.register(app)
+    stats.register(app)  # before ask: values typed into the form are not questions
     ask.register(app)
     inline.register(app)
     # later features register here, before the fallbacks

@@ -21,6 +21,10 @@ COMMANDS = [
     ("reminders", "我的提醒（/unremind 编号 取消）"),
     ("newcase", "登记案件，跟踪办案期限"),
     ("mycases", "我的在办案件（按最近期限排序）"),
+    ("quiz", "每日练习：来一组题"),
+    ("rank", "练习排名（本周、本月）"),
+    ("stats", "填报月度执法统计（默认上月）"),
+    ("report", "统计简报：/report 2026-10"),
     ("help", "使用说明"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
@@ -29,6 +33,8 @@ ADMIN_COMMANDS = COMMANDS + [
     ("addunit", "新增单位：/addunit 名称 [上级单位]"),
     ("promote", "设为单位管理员：/promote 用户ID"),
     ("orgdates", "本单位报送日期：查看和调整"),
+    ("quiztime", "本单位每日练习推送时间：/quiztime 08:30"),
+    ("stats_status", "各单位统计报送情况"),
 ]
 # --- registration ------------------------------------------------------------------------------------
 WELCOME = (
@@ -56,6 +62,8 @@ HELP = (
     "• /mycases 我的在办案件（按最近期限排序；单位管理员可用 /mycases 本单位）\n"
     "• /remind 明天上午9点 报送简报：设置提醒（也可写 10分钟后、下周一 14:00、每月3日 9:00）；/reminders 查看和取消\n"
     "• /orgdates 本单位报送日期（月报、简报、年度自评），单位管理员可调整\n"
+    "• /quiz 每日练习（工作日早上自动推送，/quiz_off 关闭、/quiz_on 开启）；/rank 本周、本月排名\n"
+    "• /stats 填报上月执法统计（逐项填，或一次粘贴多行“名称 数值”）；/report 2026-10 统计简报、Excel 和图表\n"
     "• 在其他聊天中输入 @{bot} 大气法99 可直接转发条文"
 )
 # --- invites, units, roles -------------------------------------------------------------------------------
@@ -90,6 +98,12 @@ ERRORS = {
     "org_bad_month": "月份应在 1–12 之间，例如：/orgdate 3 11-20",
     "org_bad_month_day": "{month}月没有{day}日，例如：/orgdate 3 11-20",
     "org_monthly_no_month": "“{name}”每月报送，只写日即可，例如：/orgdate {n} 5",
+    "quiz_bad_time": "时间格式不对：“{text}”。请写成 08:30 这样的时:分。",
+    "stats_no_unit": "您还没有分配单位，不能填报或查看本单位统计。管理员请写明单位，如 /stats 2026-10 蓬江大队、"
+                     "/report 2026-10 江门支队；其他同志请联系管理员分配单位。",
+    "stats_no_draft": "没有正在填写的统计表，请发送 /stats 开始。",
+    "stats_locked": "已过报送截止日（{deadline}），已报送的数据只有本单位或上级单位管理员可以更正（记入审计日志）。",
+    "stats_bad_month": "{month}还没有结束，不能填报。请填已经过去的月份，如 /stats（上月）。",
     "error": "操作未能完成，请稍后再试。",
 }
 NO_RESULTS = "没有找到相关条文。可以换个说法，或直接引用条文，如：大气法99条"
@@ -325,3 +339,82 @@ class reminders:  # /remind, /reminders, /unremind, snooze buttons
     SNOOZE_GONE = "这条提醒已无法推迟。"
     CANCEL_BUTTON = "取消 {id}"
 
+
+
+class quiz:  # /quiz, /quiz_on, /quiz_off, /quiztime, /rank
+    STARTED = "📝 开始练习：共 {n} 题，每题 {minutes} 分钟内作答。答完一题自动出下一题。"
+    BUSY = "上一组练习还没做完：请先回答上面的题目（超时未答的会自动跳过），或者结束这一组重新开始。"
+    BUTTON_RESTART = "结束这一组，重新开始"
+    RESTARTED = "已结束上一组（未答的题不计分）。\n"
+    NO_QUESTIONS = "题库正在加载，请稍后再试。"
+    ON = "已开启每日练习推送：{when}，每次 {n} 题。关闭：/quiz_off"
+    OFF = "已关闭每日练习推送。随时可以发送 /quiz 自己练习；重新开启：/quiz_on"
+    SCHEDULE = "<b>{unit} · 每日练习推送</b>\n{state}\n修改：/quiztime 08:30、/quiztime 08:30 每天、/quiztime 关闭 | 开启 | 默认"
+    SCHEDULE_ON = "每{days} {time} 推送（{source}）"
+    SCHEDULE_OFF = "已关闭推送（本单位设置）"
+    SOURCE_DEFAULT = "默认设置"
+    SOURCE_UNIT = "本单位设置"
+    DAYS_WORKDAYS = "个工作日"
+    DAYS_DAILY = "天"
+    SCHEDULE_CHANGED = "已修改：{unit}每{days} {time} 推送每日练习。"
+    SCHEDULE_DISABLED = "已关闭：{unit}不再推送每日练习（成员仍可发送 /quiz 自己练习）。"
+    SCHEDULE_RESET = "已恢复默认：{unit}每{days} {time} 推送。"
+    USAGE = "用法：/quiztime 08:30（工作日）、/quiztime 08:30 每天、/quiztime 关闭、/quiztime 开启、/quiztime 默认；管理员可在最后写单位名称。"
+    OFFICERS_REFUSED = "每日练习的推送时间由本单位管理员（内勤）设置。不想收推送，发送 /quiz_off 即可。"
+    NEED_UNIT = "请在命令后写上单位名称，例如：/quiztime 08:30 一大队（发送 /units 查看单位列表）。"
+    UNIT_NOT_FOUND = "找不到单位“{name}”。发送 /units 查看单位列表。"
+    RANK_TITLE = "<b>练习排名</b>（{period}：{start}起）"
+    RANK_WEEK = "本周"
+    RANK_MONTH = "本月"
+    RANK_ME = "我：答对 {right} 题，正确率 {accuracy}，本单位第 {rank}/{of} 名"
+    RANK_ME_NONE = "我：{period}还没有答题。发送 /quiz 开始练习。"
+    RANK_TOP = "<b>{unit} 前{n}名</b>"
+    RANK_PERSON = "{rank}. {name}　答对 {right} 题（正确率 {accuracy}）"
+    RANK_UNITS = "<b>{tree} 各单位</b>（参与率×正确率）"
+    RANK_UNIT = "{rank}. {unit}　{score}（{active}/{members} 人参与，正确率 {accuracy}）"
+    RANK_NO_UNIT = "您还没有分配单位，只显示个人成绩。"
+    BUTTON_AGAIN = "再来一组"
+
+
+class stats:  # /stats, /stats_status, /report
+    FIELD = "<b>{unit} · {month}执法统计</b>（第{n}/{total}项）\n请填写<b>{name}</b>（{unit_name}）：{current}\n\n也可以一次粘贴多行“名称 数值”，如：\n<code>批次 12\n人次 30\n罚款金额 3.5万</code>"
+    CURRENT = "已填 {value}"
+    EMPTY_NOW = "尚未填写"
+    PROBLEM = "⚠️ {problem}"
+    PASTED = "已填入 {n} 项。"
+    CONFIRM_TITLE = "<b>{unit} · {month}执法统计</b>（请核对后提交）"
+    CONFIRM_LINE = "{name}：{value}"
+    CONFIRM_WARNINGS = "⚠️ <b>请核对</b>："
+    CONFIRM_DEADLINE = "报送截止：{date}{late}"
+    CONFIRM_LATE = "（已过截止日：首次报送照常接收并记为逾期；已报送的数据只能由管理员更正，记入审计日志）"
+    CONFIRM_CHANGE = "本月已报送过，提交后将覆盖原数据（第{revision}次报送）。"
+    SUBMITTED = "✅ 已提交{unit}{month}执法统计（第{revision}次报送）。查看：/report {period}"
+    SUBMITTED_LATE = "✅ 已提交{unit}{month}执法统计（第{revision}次报送，已过截止日，记入审计日志）。"
+    CANCELLED = "已取消，本次填写未提交。需要时再发送 /stats。"
+    EXPIRED = "这张表已经不是当前的填写内容了，请重新发送 /stats。"
+    AT_CONFIRM = "已填写完毕，请点“确认提交”；要改哪一项，可以直接发送“名称 数值”，或点“上一项”。"
+    BUTTON_ZERO = "0"
+    BUTTON_SKIP = "跳过"
+    BUTTON_BACK = "上一项"
+    BUTTON_CANCEL = "取消"
+    BUTTON_SUBMIT = "确认提交"
+    BUTTON_SUBMIT_ANYWAY = "确认无误，提交"
+    USAGE = ("用法：/stats（上月）或 /stats 2026-10；/report（上月）、/report 2026-10 或 /report 2026-01..2026-10，"
+             "后面可写单位；/stats_status 2026-10")
+    STATUS_TITLE = "<b>{month}执法统计报送情况</b>（截止{date}）"
+    STATUS_DONE = "✅ {unit}（{when}{late}）"
+    STATUS_LATE = "，逾期报送"
+    STATUS_MISSING = "❌ {unit}{deadline}"
+    STATUS_DEADLINES_DIFFER = "各单位不同"
+    STATUS_OWN_DEADLINE = "（截止{date}）"
+    STATUS_COUNT = "{k}/{n} 个单位已报送"
+    REPORT_INDICATORS = "<b>考核指标</b>（本年累计对比去年全年）"
+    REPORT_INDICATOR = "{unit}：处罚案件 {decisions}/{last}（{met}）；四个配套办法 {four}/{four_last}（{four_met}）；未破零：{zero}"
+    MET = "达标"
+    NOT_MET = "未达标"
+    NONE_ZERO = "无"
+    REPORT_QUIZ = "<b>每日练习</b>：{lines}"
+    REPORT_QUIZ_LINE = "{unit} 参与{active}/{members}人、正确率{accuracy}"
+    NO_FONT = "（本机没有中文字体，只发送 Excel 表，不附图表。安装说明见 README。）"
+    NO_UNITS = "（范围内还没有单位：先用 /addunit 建立单位并邀请人员。）"
+    REPORT_CAPTION = "{scope} · {period}"

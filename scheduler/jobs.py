@@ -9,8 +9,11 @@ planning run never doubles a message.
   time rather than up to SWEEP_INTERVAL late (at most one wake-up job; each sweep replaces it). The first
   sweep runs when the job queue really starts: what fell due while the bot was down goes out at once;
 - case re-plan every 6 hours (a new unit admin, new holiday data, new rules);
-- organisational dates planned a week ahead every 30 minutes;
-- knowledge warm-up once at start (免罚清单 and typical-case indexes, the answer cards' record lines).
+- organisational dates planned a week ahead every 30 minutes (the 月报 nudges skip units whose figures are in),
+  and the day after a 月报 deadline the parent units' admins told who is still missing;
+- knowledge warm-up once at start (免罚清单 and typical-case indexes, the answer cards' record lines);
+- quiz: polls whose open period ended are closed every QUIZ_CLOSE_INTERVAL (missed; the session goes on),
+  the daily push (one row per day and officer) and the Monday ranking are planned every 30 minutes.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from telegram.ext import Application, CallbackContext, JobQueue
 from bot import card_extras
 from knowledge.exemptions import load_exemptions
 from knowledge.typical_cases import load_typical_cases
+from scheduler.quiz_rank import plan_weekly
 from scheduler.reminders import ReminderService, sweep
 from scheduler.services import KEY, Services, services
 
@@ -43,6 +47,9 @@ CASE_REPLAN_FIRST = 120.0
 ORG_PLAN_INTERVAL = 30 * 60.0  # seconds; reminders are planned a week ahead, so this only needs to be regular
 ORG_PLAN_FIRST = 3.0
 WARM_FIRST = 0.5
+QUIZ_CLOSE_INTERVAL = 15.0  # seconds: a missed poll's session goes on within this
+QUIZ_PLAN_INTERVAL = 30 * 60.0
+QUIZ_PLAN_FIRST = 5.0
 # For jobs whose first run is given as a delay at registration: start-up (migrations, the knowledge index)
 # can take longer than that delay, and APScheduler would then skip the run as missed. Run it late instead.
 LATE_START_OK = {"misfire_grace_time": None, "coalesce": True}
@@ -110,6 +117,41 @@ async def org_plan_job(context: CallbackContext) -> None:
         log.info("organisational reminders: %d planned, %d cancelled", result["added"], result["cancelled"])
 
 
+async def stats_missing_job(context: CallbackContext) -> None:
+    try:
+        added = await services(context).stats.plan_missing(datetime.now(UTC))
+    except Exception:  # the next run tries again; planning is idempotent
+        log.exception("planning the statistics missing-units notes failed")
+        return
+    if added:
+        log.info("statistics: %d notes on units still missing planned", added)
+
+
+async def quiz_close_job(context: CallbackContext) -> None:
+    s = services(context)
+    if s.quiz.pool is None:
+        return
+    try:
+        closed = await s.quiz.close_expired()
+    except Exception:  # the next run tries again
+        log.exception("closing expired quiz polls failed")
+        return
+    if closed:
+        s.reminders.wake()  # the next polls are due now
+
+
+async def quiz_plan_job(context: CallbackContext) -> None:
+    s = services(context)
+    try:
+        pushed = await s.quiz.plan_push(datetime.now(UTC))
+        weekly = await plan_weekly(s.db, s.quiz, datetime.now(UTC), hour=s.settings.reminder_hour)
+    except Exception:  # the next run tries again; planning is idempotent
+        log.exception("planning the quiz push failed")
+        return
+    if pushed or weekly:
+        log.info("quiz: %d push rows and %d weekly summaries planned", pushed, weekly)
+
+
 # --- warm-up ----------------------------------------------------------------------------------------------
 def _warm_knowledge() -> None:
     card_extras.warm()  # the answer cards' 免罚清单 / 典型案例 lines
@@ -122,6 +164,15 @@ async def warm_job(context: CallbackContext) -> None:
 
 
 # --- registration -----------------------------------------------------------------------------------------
+def _every(jobs: JobQueue, callback, interval: float, first: float, name: str, first_name: str | None = None) -> None:
+    """A job every `interval` seconds, first run `first` seconds after the job queue really starts.
+
+    A first delay given at registration would count from registration, and start-up (migrations, the
+    knowledge index) can take longer: APScheduler's interval trigger would then skip to the next interval
+    (half an hour for the planners). The first run is therefore planned when the scheduler starts."""
+    jobs.run_repeating(callback, interval=interval, first=interval, name=name, job_kwargs=LATE_START_OK)
+    jobs.scheduler.add_listener(lambda _event: jobs.run_once(callback, when=first, name=first_name or f"{name}-first"),
+                                EVENT_SCHEDULER_STARTED)
 def register_jobs(app: Application) -> None:
     """Every job of the bot; also lets the services wake the sweep and see the application stopping."""
     s: Services = app.bot_data[KEY]
@@ -132,14 +183,11 @@ def register_jobs(app: Application) -> None:
     if jobs is None:
         return
     s.reminders.wake = lambda: schedule_wakeup(jobs, datetime.now(UTC))
-    jobs.run_repeating(sweep_job, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name=SWEEP_JOB,
-                       job_kwargs=LATE_START_OK)
-    # A delay given now would count from now, and start-up (migrations, the knowledge index) can take
-    # longer: APScheduler would then skip to the next interval. Plan the first sweep on the real start.
-    jobs.scheduler.add_listener(lambda _event: jobs.run_once(sweep_job, when=FIRST_SWEEP, name=WAKEUP_JOB),
-                                EVENT_SCHEDULER_STARTED)
-    jobs.run_repeating(case_replan_job, interval=CASE_REPLAN_INTERVAL, first=CASE_REPLAN_FIRST, name="case-replan",
-                       job_kwargs=LATE_START_OK)
-    jobs.run_repeating(org_plan_job, interval=ORG_PLAN_INTERVAL, first=ORG_PLAN_FIRST, name="org-deadlines-plan",
-                       job_kwargs=LATE_START_OK)
+    _every(jobs, sweep_job, SWEEP_INTERVAL, FIRST_SWEEP, SWEEP_JOB, first_name=WAKEUP_JOB)
+    _every(jobs, case_replan_job, CASE_REPLAN_INTERVAL, CASE_REPLAN_FIRST, "case-replan")
+    _every(jobs, org_plan_job, ORG_PLAN_INTERVAL, ORG_PLAN_FIRST, "org-deadlines-plan")
+    _every(jobs, stats_missing_job, ORG_PLAN_INTERVAL, ORG_PLAN_FIRST + 2, "stats-missing")
+    _every(jobs, quiz_close_job, QUIZ_CLOSE_INTERVAL, QUIZ_CLOSE_INTERVAL, "quiz-close")
+    _every(jobs, quiz_plan_job, QUIZ_PLAN_INTERVAL, QUIZ_PLAN_FIRST, "quiz-plan")
     jobs.run_once(warm_job, when=WARM_FIRST, name="knowledge-warm", job_kwargs=LATE_START_OK)
+

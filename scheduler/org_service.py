@@ -13,7 +13,7 @@ reminder sweep.
 from __future__ import annotations
 
 import calendar as _stdcal
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -25,8 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.errors import NotAllowed, ServiceError, UnitNotFound
-from bot.services.units import load_tree, subtree_ids
-from bot.services.users import Member
+from bot.services.users import Member, may_manage_unit
 from bot.storage import Database, Role, Unit, User
 from bot.storage.cases import UnitOrgDeadline
 from scheduler.org_deadlines import OrgItem, due_dates, load_org_deadlines
@@ -79,6 +78,8 @@ class OrgDeadlineService:
         self.remind_hour = remind_hour
         self.data = data  # the defaults file; None: scheduler/data/org_deadlines.yaml
         self.defaults = load_org_deadlines(data)
+        # (unit, item, due) → already done, so its nudges stop (the statistics set it for the 月报 item)
+        self.done: Callable[[int, str, date], Awaitable[bool]] | None = None
 
     # --- settings ------------------------------------------------------------------------------------
     def default_item(self, item_id: str) -> OrgItem:
@@ -111,7 +112,7 @@ class OrgDeadlineService:
     async def can_manage(self, member: Member | None, unit_id: int) -> bool:
         """Admins: every unit; unit admins: their unit and the units below it; officers: none."""
         async with self.db.session() as s:
-            return await _allowed(s, member, unit_id)
+            return await may_manage_unit(s, member, unit_id)
 
     async def set_day(self, member: Member, unit_id: int, item_id: str, day: int, month: int | None = None) -> OrgItem:
         """Change the due day (and, for a yearly item, the month) of one item for the unit."""
@@ -163,7 +164,7 @@ class OrgDeadlineService:
     async def _check(self, s: AsyncSession, member: Member, unit_id: int) -> None:
         if await s.get(Unit, unit_id) is None:
             raise UnitNotFound(name=str(unit_id))
-        if not await _allowed(s, member, unit_id):
+        if not await may_manage_unit(s, member, unit_id):
             raise NotAllowed()
 
     async def _row(self, s: AsyncSession, unit_id: int, item_id: str) -> UnitOrgDeadline:
@@ -209,6 +210,10 @@ class OrgDeadlineService:
             rows = await s.scalars(select(UnitOrgDeadline).where(UnitOrgDeadline.unit_id == unit_id))
             items = [i for i in self._merge(list(rows)) if i.enabled]
             planned = [p for item in items for p in self._planned(unit, item, members, now)]
+            if self.done is not None:  # e.g. the month's figures are in: no more nudges for that date
+                dues = {(p.key.split(":")[2], p.key.split(":")[3]) for p in planned}
+                finished = {d for d in dues if await self.done(unit_id, d[0], date.fromisoformat(d[1]))}
+                planned = [p for p in planned if (p.key.split(":")[2], p.key.split(":")[3]) not in finished]
             result = await sync_planned(s, planned, scope_prefix=f"org:{unit_id}:", cancel_from=now, revive=revive)
             return UnitPlan(unit_id, result.added, result.cancelled, result.revived)
 
@@ -244,16 +249,6 @@ class OrgDeadlineService:
         source = t.SOURCE_UNIT if item.unit_setting else (item.source or t.SOURCE_DEFAULT)
         lines += [t.NUDGE_SOURCE.format(source=source), t.NUDGE_SEE]
         return "\n".join(lines)
-
-
-async def _allowed(s: AsyncSession, member: Member | None, unit_id: int) -> bool:
-    if member is None or member.role == Role.officer:
-        return False
-    if member.role == Role.admin:
-        return True
-    if member.role != Role.unit_admin or member.unit_id is None:
-        return False
-    return unit_id in subtree_ids(await load_tree(s), member.unit_id)
 
 
 def recipients_for(item: OrgItem, members: list[User]) -> list[User]:

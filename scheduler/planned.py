@@ -1,4 +1,4 @@
-"""Reminders planned from data (case deadlines, organisational dates) rather than typed by an officer.
+"""Reminders planned from data (case deadlines, organisational dates, quiz polls) rather than typed by an officer.
 
 A planner computes the whole set of reminders a case or a unit should have; `sync_planned` makes the
 reminders table agree with it inside the caller's transaction:
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.reminders import CANCELLED_BY_SYSTEM, Reminder, ReminderState, cancelled_by_system
 
-KINDS = ("case", "escalation", "org")
+KINDS = ("case", "escalation", "org", "quiz", "quiz_week")
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class PlannedReminder:
     chat_id: int
     due_at: datetime  # aware
     text: str  # plain text body, escaped when rendered
-    kind: str  # case | escalation | org
+    kind: str  # one of KINDS; quiz rows are delivered as polls (ReminderService.senders)
     case_id: int | None = None
+    priority: int = 0  # higher goes first among due rows (an officer waiting for the next poll)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ async def sync_planned(
         session.add(Reminder(
             user_id=p.user_id, chat_id=p.chat_id, text=p.text[:500], kind=p.kind, case_id=p.case_id,
             dedupe_key=p.key, due_at=_utc(p.due_at), state=ReminderState.pending, attempts=0, sent_count=0,
-            possibly_sent=False,
+            possibly_sent=False, priority=p.priority,
         ))
         added += 1
     stale = (

@@ -43,7 +43,7 @@ import asyncio
 import logging
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -83,17 +83,24 @@ class ReminderView:
     recurrence: Recurrence | None
     state: ReminderState
     attempts: int = 0
-    kind: str = "personal"  # personal | case | escalation | org
+    kind: str = "personal"  # personal | case | escalation | org | quiz | quiz_week
     case_id: int | None = None
     possibly_sent: bool = False  # a crash or timeout may have delivered it already
+    key: str | None = None  # the planned row's dedupe key
+
 
     @classmethod
     def of(cls, r: Reminder) -> ReminderView:
         rec = Recurrence.from_spec(r.recurrence) if r.recurrence else None
         return cls(
             r.id, r.user_id, r.chat_id, r.text, _utc(r.due_at).astimezone(TZ), rec, r.state, r.attempts,
-            r.kind or "personal", r.case_id, bool(r.possibly_sent),
+            r.kind or "personal", r.case_id, bool(r.possibly_sent), r.dedupe_key,
         )
+
+
+# A sender delivers one claimed reminder of its kind and returns the Telegram message id; Telegram errors
+# propagate, so the sweep's retry / fail rules and its sent-mark apply to every kind alike.
+Sender = Callable[[Bot, "ReminderView", datetime], Awaitable[int]]
 
 
 class TooManyReminders(Exception):
@@ -102,10 +109,11 @@ class TooManyReminders(Exception):
 
 class ReminderService:
     def __init__(self, db: Database, instance: str | None = None, *, late_after: timedelta = LATE_AFTER,
-                 recover_at_start: bool | None = None):
+                 recover_at_start: bool | None = None, lanes: int | None = None):
         self.db = db
         self.instance = instance or secrets.token_hex(4)  # in claimed_by; one per running Application
         self.late_after = late_after
+        self.lanes = lanes  # None: SEND_LANES
         # SQLite: one process per database file, so another process's claim is an orphan (see the docstring)
         self.recover_at_start = db.is_sqlite if recover_at_start is None else recover_at_start
         self.started = False
@@ -114,6 +122,8 @@ class ReminderService:
         self.stop_when: Callable[[], bool] | None = None  # e.g. the application is stopping
         # sweep now (set by scheduler.jobs): after a change that may have planned a reminder due at once
         self.wake: Callable[[], None] = lambda: None
+        # how a kind is delivered when it is not a text message (quiz rows are polls): kind → sender
+        self.senders: dict[str, Sender] = {}
         self.running: set[asyncio.Task] = set()  # sweeps in progress, for drain()
 
     @property
@@ -230,7 +240,7 @@ class ReminderService:
         past its lease)."""
         async with self.db.session() as s:
             query = select(Reminder.id, Reminder.chat_id).where(self._claimable(_utc(now)))
-            rows = await s.execute(query.order_by(Reminder.due_at, Reminder.id).limit(limit))
+            rows = await s.execute(query.order_by(Reminder.priority.desc(), Reminder.due_at, Reminder.id).limit(limit))
             return [(rid, chat) for rid, chat in rows]
 
     async def claim(self, reminder_id: int, now: datetime) -> ReminderView | None:
@@ -401,7 +411,7 @@ async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None,
     concurrently on several instances. `now` fixes the clock (tests); otherwise each reminder is judged
     at the real time."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
-    lanes = lanes or SEND_LANES
+    lanes = lanes or service.lanes or SEND_LANES
     result = SweepResult()
     await service.start()
     await service.supersede(clock())
@@ -427,10 +437,16 @@ async def sweep(bot: Bot, service: ReminderService, now: datetime | None = None,
             return result
 
 
-async def _deliver(bot: Bot, service: ReminderService, r: ReminderView, now: datetime, result: SweepResult) -> None:
+async def _send_text(bot: Bot, service: ReminderService, r: ReminderView, now: datetime) -> int:
     reply = render(r, now, service.late_after)
+    message = await bot.send_message(r.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.markup)
+    return message.message_id
+
+
+async def _deliver(bot: Bot, service: ReminderService, r: ReminderView, now: datetime, result: SweepResult) -> None:
+    sender = service.senders.get(r.kind)
     try:
-        message = await bot.send_message(r.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.markup)
+        message_id = await (sender(bot, r, now) if sender else _send_text(bot, service, r, now))
     except RetryAfter as exc:  # flood control beyond what the transport waited for
         with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
             warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -456,6 +472,10 @@ async def _deliver(bot: Bot, service: ReminderService, r: ReminderView, now: dat
         log.warning("reminder %s not delivered: %s", r.id, exc)
         await service.retry_later(r.id, str(exc), now + _backoff(r.attempts))
         result.retried += 1
+    except Exception as exc:  # a bug in a sender or renderer: never leave the row claimed for ever
+        log.exception("reminder %s (%s) could not be delivered", r.id, r.kind)
+        await service.fail(r.id, f"{exc.__class__.__name__}: {exc}")
+        result.failed += 1
     else:
-        await service.mark_sent(r.id, message.message_id, now)
+        await service.mark_sent(r.id, message_id, now)
         result.sent += 1

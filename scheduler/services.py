@@ -11,7 +11,7 @@ the handlers and the job module can import it; bot/ core never does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext
@@ -25,7 +25,9 @@ from bot.storage import Database
 from knowledge.engine import KnowledgeBase
 from scheduler.case_tracker import CaseService
 from scheduler.org_service import OrgDeadlineService
+from scheduler.quiz import QuizService
 from scheduler.reminders import ReminderService
+from scheduler.stats import StatsService
 
 KEY = "services"
 
@@ -40,22 +42,35 @@ class Services:
     reminders: ReminderService  # personal reminders and the one delivery sweep of every planned message
     cases: CaseService  # tracked enforcement cases and their deadlines
     org_deadlines: OrgDeadlineService  # units' reporting dates (月报, 简报, 年度自评)
+    quiz: QuizService  # the daily practice quiz (its question pool is loaded at start-up)
+    stats: StatsService  # units' monthly figures: the form, checks, reports
     answers: AnswerService | None = None  # set once the knowledge base is loaded (start-up loads it off-loop)
 
 
 def build_services(settings: Settings, db: Database | None = None, kb: KnowledgeBase | None = None) -> Services:
     db = db or Database(settings.database_url)
     tz = ZoneInfo(settings.timezone)
+    reminders = ReminderService(db, late_after=timedelta(seconds=settings.reminder_late_after_seconds),
+                                lanes=settings.send_lanes)
+    hour, minute = (int(x) for x in settings.quiz_time.split(":"))
+    quiz = QuizService(db, tz=tz, size=settings.quiz_size, open_seconds=settings.quiz_open_seconds,
+                       default_time=time(hour, minute), default_days=settings.quiz_days)
+    reminders.senders["quiz"] = quiz.deliver  # quiz rows go out as polls through the one sweep
+    org = OrgDeadlineService(db, tz=tz, remind_hour=settings.reminder_hour)
+    stats = StatsService(db, tz=tz, org=org, remind_hour=settings.reminder_hour)
+    org.done = stats.figures_done  # no more 月报 nudges for a unit whose figures are in
     return Services(
         settings=settings,
         db=db,
         users=UserService(db, settings.admin_id_set),
         units=UnitService(db),
         limiter=RateLimiter(settings.rate_limit_per_minute),
-        reminders=ReminderService(db, late_after=timedelta(seconds=settings.reminder_late_after_seconds)),
+        reminders=reminders,
         cases=CaseService(db, offsets=settings.case_reminder_offsets, remind_hour=settings.reminder_hour, tz=tz,
                           admin_ids=frozenset(settings.admin_id_set)),
-        org_deadlines=OrgDeadlineService(db, tz=tz, remind_hour=settings.reminder_hour),
+        org_deadlines=org,
+        quiz=quiz,
+        stats=stats,
         answers=AnswerService(kb) if kb is not None else None,
     )
 

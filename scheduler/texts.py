@@ -27,6 +27,7 @@ REMINDER_BY_KIND = {
     "case": "⏰ 办案期限提醒\n{text}",
     "escalation": "🚨 期限逾期报告\n{text}",
     "org": "📅 报送提醒\n{text}",
+    "quiz_week": "📊 每周练习排名\n{text}",
 }
 REMINDER_RESENT = "（系统意外中断后补发；如已收到，请忽略本条）"
 REMINDER_CASE_BUTTON = "查看案件"
@@ -87,3 +88,53 @@ class org:  # the 报送 reminder an officer receives (the sweep adds the headin
     NUDGE_SOURCE = "日期依据：{source}"
     NUDGE_SEE = "查看本单位报送日期：/orgdates"
 
+
+
+class quiz:  # the daily quiz: what the polls and the session's summary say, the weekly ranking
+    PUSH_TEXT = "每日练习"  # the planned row's text (never shown: the row is delivered as a poll)
+    MULTIPLE_MARK = "（多选）"
+    JUDGE_MARK = "（判断）"
+    PROGRESS = "第{n}/{total}题 "
+    SUMMARY_TITLE = "📝 <b>{kind}完成</b>：答对 {right}/{total} 题"
+    SUMMARY_MISSED = "（{n} 题超时未答）"
+    KIND_DAILY = "今日练习"
+    KIND_PRACTICE = "练习"
+    SUMMARY_STREAK = "🔥 连续练习 {n} 天"
+    SUMMARY_STREAK_START = "明天继续，就能连续练习了。"
+    SUMMARY_READ = "<b>建议复习</b>（点按钮看条文）："
+    SUMMARY_READ_LINE = "• {cite}"
+    SUMMARY_ALL_RIGHT = "全部答对！"
+    SUMMARY_MORE = "再来一组：/quiz　排名：/rank"
+    WEEK_TITLE = "{unit} · 上周练习（{start}—{end}）"
+    WEEK_UNIT = "本单位：{active}/{members} 人参与，答题 {answered} 道，正确率 {accuracy}"
+    WEEK_PLACE = "在{tree}的 {n} 个单位中排第 {rank}（参与率×正确率 {score}）"
+    WEEK_TOP = "本单位前{n}名：{names}"
+    WEEK_NOBODY = "上周本单位没有人参加练习。"
+    WEEK_SEE = "查看本周排名：/rank"
+    PERCENT = "{p}%"
+
+
+class stats:  # the monthly statistics: value problems, checks, nudges, the 简报 paragraph
+    NOT_FILLED = "未填"
+    EMPTY = "没有填写数值。"
+    NEGATIVE = "{name}不能是负数。"
+    TOO_LARGE = "{name}填的是{value}，超过了合理范围（上限{max}），请核对是否多打了位数。"
+    NOT_A_NUMBER = "“{text}”不是数字。{name}请填{unit}数，例如 12、十二、1,200。"
+    NOT_WHOLE = "{name}应为整数{unit}（填的是“{value}”）。"
+    TOO_PRECISE = "{name}以万元为单位，最多保留4位小数（填的是“{value}”）。"
+    UNKNOWN_LINE = "没认出这一行：“{line}”（请写“名称 数值”，如：批次 12）"
+    BAD_LINE = "“{line}”：{problem}"
+    FAR_FROM_USUAL = "{name}填了{value}，与本单位近几个月（常见约{usual}）相差很大，请核对。"
+    # reminders (plain text: the sweep escapes it)
+    NUDGE = "{unit}尚未报送{month}执法统计数据，截止{date}。请发送 /stats {period} 填报（可一次粘贴多行“名称 数值”）。"
+    NUDGE_TODAY = "{unit}尚未报送{month}执法统计数据，今天截止。请发送 /stats {period} 填报。"
+    MISSING = "{month}执法统计：截至{date}，下列单位尚未报送：{units}。查看：/stats_status {period}"
+    # the 简报 paragraph (the bureaus' model sentence)
+    PERIOD_MONTH = "{y}年{m}月"
+    PERIOD_RANGE = "{y}年{m1}-{m2}月份"
+    PERIOD_RANGE_YEARS = "{y1}年{m1}月至{y2}年{m2}月"
+    PARAGRAPH = "{period}，{parts}"
+    COVERAGE = "（{n}个单位中{k}个已报送{missing}）"
+    COVERAGE_MISSING = "，未报送：{units}"
+    COMPARE = "同比（去年同期）：处罚决定{last}件，罚款{last_fines}万元。"
+    YEAR_TO_DATE = "{y}年1-{m}月累计：作出行政处罚决定{decisions}件，罚款{fines}万元。"

@@ -172,3 +172,14 @@ class UserService:
                 return [_member(user)] if user else []
             rows = await s.scalars(select(User).where(User.name.contains(query.strip())).limit(10))
             return [_member(u) for u in rows]
+
+
+async def may_manage_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:
+    """Admins manage every unit; a unit admin their unit and the units below it; officers none."""
+    if member is None or member.role == Role.officer:
+        return False
+    if member.role == Role.admin:
+        return True
+    if member.role != Role.unit_admin or member.unit_id is None:
+        return False
+    return unit_id in subtree_ids(await load_tree(session), member.unit_id)

@@ -34,7 +34,7 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(20), default="personal")  # personal | case | escalation | org
+    kind: Mapped[str] = mapped_column(String(20), default="personal")  # personal | case | escalation | org | quiz | …
     # Case and organisational reminders are planned from data; the key makes re-planning idempotent
     # (one row per case/rule/due day/offset/recipient), so a crash while planning never doubles a nudge.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -57,6 +57,9 @@ class Reminder(Base):
     # Set with state=cancelled. Re-planning revives only "system" cancels (a case reopened, an org item switched
     # back on); an officer's cancel stays. NULL: cancelled before migration 0004, treated as the system's.
     cancelled_by: Mapped[str | None] = mapped_column(String(10))
+    # Higher goes first among due rows (0006): the next quiz poll an officer is waiting for is not queued
+    # behind a morning push to the whole bureau.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -42,8 +42,8 @@ _AMOUNT = re.compile(
     rf"[{_CN}\d.]+(?:个)?(?:工作日|日|天|个月|月|年|小时|万元|元|倍|分贝|平方米|立方米|吨|公里|米|%)"
 )
 _ARTICLE = re.compile(rf"第([{_CN}\d]+)条")
-_NUMBER_RUN = re.compile(rf"[{_CN}]+|\d+(?:\.\d+)?")
-_PUNCT = re.compile(r"[\s，。；：、,.;:“”\"'‘’《》（）()]+")
+_NUMBER_RUN = re.compile(rf"[{_CN}]+|\d+(?:\.\d+)?[万千]?")
+_PUNCT = re.compile(r"[\s，。；：、,;:“”\"'‘’《》（）()]+")  # not "." : 0.1倍 ≠ 1倍
 
 
 def squeeze(text: str) -> str:
@@ -56,8 +56,14 @@ def canonical(text: str) -> str:
     text = _PUNCT.sub("", text).replace("天", "日")
 
     def number(m: re.Match) -> str:
-        value = cn_to_int(m.group(0)) if not m.group(0)[0].isdigit() else None
-        return str(value) if value is not None else m.group(0)
+        run = m.group(0)
+        if run[0].isdigit():  # 20万 = 二十万
+            scale = {"万": 10000, "千": 1000}.get(run[-1], 1)
+            value: float | int | None = float(run.rstrip("万千")) * scale
+            value = int(value) if value == int(value) else value
+        else:
+            value = cn_to_int(run)
+        return str(value) if value is not None else run
 
     return _NUMBER_RUN.sub(number, text)
 

@@ -148,3 +148,28 @@ def test_ask_prints_ranked_lines(data_dir):
     assert ranked[0] == "1. 《生态环境法典》第一千一百七十五条〔现行有效〕"
     # each ranked line is followed by its snippet, indented
     assert all(lines[lines.index(ln) + 1].startswith("   ") for ln in ranked)
+
+
+def test_quiz_check_proves_every_question_the_bot_serves(data_dir):
+    done = lawbot("quiz", "check", data_dir=data_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "" and "0 failures" in done.stderr
+    checked = int(re.search(r"(\d+) questions checked", done.stderr).group(1))
+    assert checked >= 800 and "bank" in done.stderr and "generated" in done.stderr
+
+
+def test_quiz_check_lists_a_wrong_question_and_exits_1(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "wrong.yaml").write_text(
+        "questions:\n"
+        "  - id: wrong-1169\n    topic: 罚则\n    difficulty: 2\n    kind: single\n"
+        "    question: 擅自倾倒危险废物的，依照生态环境法典，对单位的罚款幅度是多少？\n"
+        "    options: [十万元以上一百万元以下, 二十万元以上二百万元以下]\n    answer: [0]\n"
+        "    cite: [[中华人民共和国生态环境法典, 1169, 2]]\n"
+        "    proof: [前款规定的固体废物为危险废物、城镇污水处理设施产生的污泥和处理后的污泥的，处二十万元以上二百万元以下的罚款]\n"
+        "    explanation: 法典第一千一百六十九条第二款。\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "knowledge.quiz.commands", str(bank)], cwd=REPO,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 1
+    assert done.stdout.strip() == "wrong.yaml:wrong-1169: right option not backed by the proof: 十万元以上一百万元以下"

@@ -209,3 +209,17 @@ def test_console_uses_the_bot_handlers(tmp_path):
     assert "已新增单位：江门支队" in out  # the console user is an admin
     assert "<b>" not in out and "&lt;" not in out
     assert "was missed" not in proc.stderr and "apscheduler" not in proc.stderr  # no job-queue noise
+
+
+def test_console_quiz_answers_by_number_and_shows_the_verdict(tmp_path):
+    """Piped input answers the poll it follows: each line waits for what the previous one set going."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
+    env.update(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="", LAWBOT_QUIZ_SIZE="2")
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env,
+                          input="/quiz\n1\n1\n", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "❓ 第1/2题" in out and "❓ 第2/2题" in out
+    assert out.count("✅ 回答正确") + out.count("❌ 正确答案") == 2
+    assert "完成" in out.split("❓ 第2/2题")[1]  # the summary came after the last answer
+    assert "没有找到相关条文" not in out  # no answer was taken for a question

@@ -18,11 +18,7 @@ the same harness several times and prints the counts.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from support.botapi_server import BotAPIServer
-from support.paths import REPO
+from support.process import BotProcess, wait_until
 
 from bot.storage import Database, Role, User
 from bot.storage.reminders import Reminder, ReminderState
@@ -123,51 +119,9 @@ def state_counts(data_dir: Path) -> Counter:
 
 
 # --- the bot process ----------------------------------------------------------------------------------
-class BotProcess:
-    def __init__(self, server: BotAPIServer, data_dir: Path, log_path: Path):
-        self.server, self.data_dir, self.log_path = server, data_dir, log_path
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = dict(
-            os.environ, LAWBOT_TOKEN="123456:CRASH-TEST", LAWBOT_TELEGRAM_BASE_URL=self.server.base_url,
-            LAWBOT_DATA_DIR=str(self.data_dir), LAWBOT_CORPUS_DIRS="", LAWBOT_ADMIN_IDS=str(OFFICER),
-            LAWBOT_REMINDER_LATE_AFTER_SECONDS=str(LATE_AFTER),
-        )
-        env.pop("LAWBOT_DB_URL", None)
-        with open(self.log_path, "a") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=REPO, env=env,
-                                         stdout=log, stderr=subprocess.STDOUT)
-
-    def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-
 def _received(server: BotAPIServer, texts: dict[int, str]) -> int:
     sent = [m["text"] for m in server.api.sent(OFFICER)]
     return sum(1 for t in texts.values() if any(t in m for m in sent))
-
-
-def _wait(predicate, bot: BotProcess, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if not bot.alive():
-            raise AssertionError(f"the bot exited while waiting for {what}; log: {bot.log_path}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}; log: {bot.log_path}")
-        time.sleep(0.005)
 
 
 def run_crash_scenario(workdir: Path, n_due: int = 40, kills: tuple[tuple[int, float], ...] = KILLS,
@@ -176,7 +130,9 @@ def run_crash_scenario(workdir: Path, n_due: int = 40, kills: tuple[tuple[int, f
     more fall due while the bot is down before the last restart; run until everything is delivered."""
     data_dir = workdir / "data"
     with BotAPIServer(delays={"sendMessage": ANSWER_DELAY}, accept_delays={"sendMessage": ACCEPT_DELAY}) as server:
-        bot = BotProcess(server, data_dir, workdir / "bot.log")
+        bot = BotProcess(server, data_dir, workdir / "bot.log", env={
+            "LAWBOT_ADMIN_IDS": str(OFFICER), "LAWBOT_REMINDER_LATE_AFTER_SECONDS": str(LATE_AFTER),
+            "LAWBOT_QUIZ_DAYS": "off"})  # only the seeded reminders: no daily quiz push for the officer
         seeded = seed(data_dir, "now", [f"第{i:02d}号 报送提醒（崩溃测试）" for i in range(n_due)],
                       datetime.now(UTC), first=True)
         done: list[Kill] = []
@@ -184,7 +140,7 @@ def run_crash_scenario(workdir: Path, n_due: int = 40, kills: tuple[tuple[int, f
         try:
             for i, (threshold, then) in enumerate(kills):
                 bot.start()
-                _wait(lambda t=threshold: _received(server, seeded) >= t, bot, START_TIMEOUT, f"{threshold} reminders")
+                wait_until(lambda t=threshold: _received(server, seeded) >= t, bot, START_TIMEOUT, f"{threshold} reminders")
                 time.sleep(then)
                 bot.kill()
                 done.append(Kill(_received(server, seeded), rows_in_state(data_dir, ReminderState.sending)))
@@ -194,7 +150,7 @@ def run_crash_scenario(workdir: Path, n_due: int = 40, kills: tuple[tuple[int, f
                     time.sleep(1 + LATE_AFTER + 0.5)
             everything = {**seeded, **down}
             bot.start()
-            _wait(lambda: _received(server, everything) == len(everything)
+            wait_until(lambda: _received(server, everything) == len(everything)
                   and not rows_in_state(data_dir, ReminderState.pending)
                   and not rows_in_state(data_dir, ReminderState.sending), bot, START_TIMEOUT, "every reminder")
         finally:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
@@ -25,7 +27,8 @@ from bot.fakeapi import FakeBotAPI
 
 # values PTB sends as raw strings; everything else is JSON-encoded by PTB's RequestData.json_parameters
 _RAW_STRINGS = {"text", "query", "caption", "url", "callback_query_id", "inline_query_id", "description",
-                "secret_token", "next_offset", "start_parameter", "language_code"}
+                "secret_token", "next_offset", "start_parameter", "language_code", "question", "explanation",
+                "type"}
 
 
 def decode_params(body: bytes, content_type: str) -> dict:
@@ -33,6 +36,18 @@ def decode_params(body: bytes, content_type: str) -> dict:
         return {}
     if content_type.startswith("application/json"):
         return json.loads(body)
+    if content_type.startswith("multipart/form-data"):  # sendDocument / sendPhoto: fields and the file itself
+        message = BytesParser(policy=default).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        params: dict = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if part.get_filename():
+                params[f"_file_{name}"] = (part.get_filename(), part.get_payload(decode=True))
+            else:
+                value = part.get_content()
+                params[name] = value if name in _RAW_STRINGS else _json_or_text(value)
+        return params
     params = {}
     for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
         if key in _RAW_STRINGS:
@@ -43,6 +58,13 @@ def decode_params(body: bytes, content_type: str) -> dict:
         except ValueError:
             params[key] = value
     return params
+
+
+def _json_or_text(value: str):
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 class _Handler(BaseHTTPRequestHandler):

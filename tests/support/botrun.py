@@ -58,6 +58,7 @@ def make_settings(tmp_path: Path, base_url: str, **overrides) -> Settings:
     values = dict(
         token=TOKEN, data_dir=tmp_path / "data", telegram_base_url=base_url, admin_ids=str(ADMIN_ID),
         corpus_dirs="", rate_limit_per_minute=1000,
+        quiz_days="off",  # no daily push into tests that do not ask for it (the clock is real)
     )
     values.update(overrides)
     return Settings(**values)
