@@ -35,6 +35,7 @@ def _with_knowledge(command: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         settings = get_settings()
         args.data_dir, args.corpus_dirs = settings.data_dir, settings.corpus_dir_list
+        args.semantic = settings.semantic
         return command(args)
 
     return run

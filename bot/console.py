@@ -11,10 +11,12 @@ import asyncio
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
 from telegram import Update
 
+from bot import texts
 from bot.app import build_application, drain, startup
 from bot.fakeapi import Call, FakeBotAPI, LocalRequest
 from bot.render import strip_html
@@ -106,6 +108,9 @@ async def console_loop(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
     await app.start()  # the job queue too: reminders set in the console fire while it is open
     user = api.user(CONSOLE_USER_ID, CONSOLE_USER_NAME)
     printer = _Printer(api, stdout)
+    vectors = app.bot_data[KEY].answers.kb.vectors
+    if vectors is not None and vectors.available and not vectors.ready:
+        stdout.write(texts.VECTORS_BUILDING + "\n\n")
     printer.flush()
     watcher = asyncio.create_task(printer.watch())
     try:
@@ -141,11 +146,14 @@ async def _settle(app, limit: float = 5.0) -> None:
     """What a line set going through the sweep (the quiz's next poll, a reminder due now) is printed before the
     next line is read, so that piped input answers the poll it follows."""
     reminders = app.bot_data[KEY].reminders
-    await asyncio.sleep(0.05)  # a wake-up is a job that starts on the next loop turns
-    waited = 0.05
-    while (reminders.running or reminders.sweep_lock.locked()) and waited < limit:
-        await asyncio.sleep(0.05)
+    waited = 0.0
+    while waited < limit:
+        await asyncio.sleep(0.05)  # a wake-up is a job that starts on the next loop turns (later on a busy machine)
         waited += 0.05
+        now = datetime.now(UTC)
+        due = any(job.next_t is not None and job.next_t <= now for job in app.job_queue.jobs())
+        if not (due or reminders.running or reminders.sweep_lock.locked()):
+            break
 
 
 def _stored(api: FakeBotAPI, call: Call) -> dict | None:

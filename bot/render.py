@@ -117,6 +117,8 @@ def _successor_lines(law: Law, article: Article, paragraph: int | None, item: in
     if not found:
         return []
     numbers = "、".join(f"第{int_to_cn(int(n))}条" for n, _conf in found[:3])
+    if not mapping.is_confident(found):
+        return [texts.SUCCESSOR_UNSURE_LINE.format(text=f"《生态环境法典》{numbers}")]
     return [texts.SUCCESSOR_LINE.format(text=f"《生态环境法典》{numbers}")]
 
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # LawRefBook folders imported automatically when the data dir has no imports yet
     corpus_dirs: str | None = None
+    # semantic retrieval (knowledge/semantic.py): vectors built once in the background and cached in the
+    # data dir; off = lexical ranking only
+    semantic: bool = True
     webhook_url: str | None = None
     webhook_port: int = 8443
     rate_limit_per_minute: int = 20

@@ -11,6 +11,7 @@ EFFECTIVE = "{date} 起施行"
 NOTE = "⚠️ 说明：{note}"
 PENALTY_LINE = "💰 罚则：{text}"
 SUCCESSOR_LINE = "➡️ 法典对应：{text}"
+SUCCESSOR_UNSURE_LINE = "➡️ 法典对应：未找到确定的对应条文；候选：{text}（请对照条文核实）"
 EXEMPTION_LINE = "🟢 免罚清单：{text}"
 CASE_LINE = "📂 典型案例：{text}（/cases 查看更多）"
 PAGE = "第 {n}/{total} 条结果"
@@ -67,3 +68,6 @@ CASE_SOURCE = "案例来源"
 CASE_LIST_LINE = "• <b>{title}</b>（{region} {year}）"
 NO_TOKEN = "未设置 LAWBOT_TOKEN，无法连接 Telegram；可用 `lawbot console` 在本机离线对话。"
 
+
+# console: the semantic vectors of a first start
+VECTORS_BUILDING = "（首次运行：语义检索向量正在后台计算，约需数分钟，中断后下次接着算；完成前按关键词检索。）"

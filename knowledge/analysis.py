@@ -24,15 +24,14 @@ STOP_WORDS = frozenset(
     才 但是 但 如果 只 只需 必须 最 最多 最少 分别 分别是 一来 平时 天天 一路 到处 根本 好 几 几个 是否 要不要 会 不会
     按哪条 怎么处理 咋处理 咋处罚 内 自 跟 东西 起 之 啥样 样 这种 那种 情况 下 能否 有没有""".split()
 )
-# Words that signal a situation (violation) question: the 法律责任 articles should rank first ...
-VIOLATION_CUES = ("罚", "怎么处理", "咋处理", "按哪条", "依据", "罚则", "法律责任", "违法", "违规", "怎么定", "处理",
-                  "没", "未", "不", "偷", "私", "乱", "超标", "擅自", "无证", "冒", "扰民", "造假", "篡改")
-# ... unless the question is about procedure (deadlines, remedies, steps of a case).
-PROCEDURE_CUES = ("期限", "几天", "几日", "多少天", "多长时间", "多久", "时效", "几年", "复议", "诉讼", "起诉", "听证",
-                  "立案", "强制执行", "强执", "移送", "查封", "扣押", "登记保存", "当场", "程序", "停止执行", "名义",
-                  "几个人", "调查取证", "条件", "过了", "适用",
-                  # concept questions ask what a duty or a system is, not how it is punished
-                  "制度", "是什么", "什么意思", "哪些", "什么样", "定义", "是指", "谁来", "备案", "什么情况下")
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, tuple[str, ...]]:
+    """The intent cue lists of cues.yaml: violation, procedure, mapping."""
+    data = yaml.safe_load(data_file("cues.yaml").read_text(encoding="utf-8")) or {}
+    return {kind: tuple(str(w) for w in data.get(kind) or ()) for kind in ("violation", "procedure", "mapping")}
+
 
 # Signal tokens: statute text that states a period, sets a fine or defines a term gets a marker token at
 # indexing time, and a question asking "how long / how much / what is" gets the same marker.
@@ -138,7 +137,7 @@ def record_terms(question: str) -> list[tuple[str, float]]:
 
 def is_penalty_question(text: str) -> bool:
     """A situation question wants the article that sets the penalty (法律责任), not the duty."""
-    return any(cue in text for cue in VIOLATION_CUES) and not any(cue in text for cue in PROCEDURE_CUES)
+    return any(cue in text for cue in cues()["violation"]) and not any(cue in text for cue in cues()["procedure"])
 
 
 class JiebaTokenizer(Tokenizer):

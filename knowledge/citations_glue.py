@@ -7,16 +7,15 @@
 
 from __future__ import annotations
 
-from knowledge import citations
+from knowledge import citations, texts
+from knowledge.analysis import cues
 from knowledge.corpus import Corpus
 from knowledge.hits import Hit, SearchResult
-from knowledge.mapping import successors
+from knowledge.mapping import is_confident, successors
 from knowledge.model import CODE_NAME
 
 CITATION_SCORE = 1000.0
 SUCCESSOR_SCORE = 900.0
-# Words that ask what a repealed article became in the Code.
-MAPPING_CUES = ("对应", "现在", "法典", "换成", "改成", "改为", "变成", "新法", "施行后", "哪条", "第几条", "替代")
 
 
 def cited_hits(corpus: Corpus, query: str, result: SearchResult) -> list[Hit]:
@@ -32,7 +31,7 @@ def cited_hits(corpus: Corpus, query: str, result: SearchResult) -> list[Hit]:
             hit.paragraph, hit.item = cited.paragraph, cited.item
             return [hit, *_successor_hits(corpus, cited.law_name, cited.article, cited.item)]
         return []
-    if not any(cue in query for cue in MAPPING_CUES):
+    if not any(cue in query for cue in cues()["mapping"]):
         return []
     hits: list[Hit] = []
     for mention in citations.find_citations(query, resolver):
@@ -50,10 +49,12 @@ def _successor_hits(corpus: Corpus, law_name: str, article: int, item: int | Non
     if law is None or law.is_current:
         return []
     hits = []
-    for rank, (number, confidence) in enumerate(successors(law.name, article, item)):
+    found = successors(law.name, article, item)
+    line = texts.SUCCESSOR_SNIPPET if is_confident(found) else texts.CANDIDATE_SNIPPET
+    for rank, (number, confidence) in enumerate(found):
         hit = _hit(corpus, CODE_NAME, number, SUCCESSOR_SCORE - rank * 0.01, "successor")
         if hit:
-            hit.snippet = f"原《{law.short_name}》第{article}条的继受条文（匹配置信度 {confidence:.2f}）"
+            hit.snippet = line.format(law=law.short_name, article=article, confidence=confidence)
             hit.confidence = confidence
             hits.append(hit)
     return hits

@@ -20,12 +20,28 @@ from knowledge.citations import default_resolver, find_citations
 from knowledge.cnnum import int_to_cn
 from knowledge.corpus import import_folder, load_corpus
 from knowledge.engine import KnowledgeBase
-from knowledge.mapping import predecessors, resolve_law_name, successors
+from knowledge.mapping import is_confident, predecessors, resolve_law_name, successors
 from knowledge.model import CODE_NAME
 
 
 def open_kb(args: argparse.Namespace, rebuild: bool = False) -> KnowledgeBase:
-    return KnowledgeBase.open(args.data_dir, args.corpus_dirs, rebuild=rebuild)
+    """The knowledge base with its semantic vectors ready: a command answers as the bot will, so on a first
+    run the vectors are built here (minutes, once; progress on stderr) and cached in the data dir."""
+    kb = KnowledgeBase.open(args.data_dir, args.corpus_dirs, rebuild=rebuild, semantic=getattr(args, "semantic", True))
+    vectors = kb.vectors
+    if vectors is not None and not vectors.ready:
+        if not vectors.available:
+            print(f"语义检索不可用（{vectors.problem}），只用关键词检索。", file=sys.stderr)
+        else:
+            print(f"首次运行：正在为 {len(vectors.units)} 段条文计算语义向量，完成后缓存在数据目录……", file=sys.stderr)
+            seconds = vectors.build(progress=_progress)
+            print(f"\n语义向量已就绪，用时 {seconds:.0f} 秒。", file=sys.stderr)
+    return kb
+
+
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 800 < 16:
+        print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
 def _read_jsonl(path: str) -> list[dict]:
@@ -48,6 +64,8 @@ def hit_record(hit) -> dict:
         "status": hit.law.status,
         "score": hit.score,
         "snippet": hit.snippet,
+        **({"paragraph": hit.paragraph} if hit.paragraph else {}),
+        **({"item": hit.item} if hit.item else {}),
     }
 
 
@@ -171,7 +189,8 @@ def map_one(text: str) -> str:
     succ = successors(law, c.article, c.item)
     if not succ:
         return texts.MSG_NO_SUCCESSOR.format(cite=_cite(law, c.article, c.item))
-    lines = [f"{_cite(law, c.article, c.item)} → 法典："]
+    head = f"{_cite(law, c.article, c.item)} → 法典："
+    lines = [head if is_confident(succ) else texts.MSG_UNSURE_SUCCESSOR.format(cite=_cite(law, c.article, c.item))]
     lines += [f"  {_cite(CODE_NAME, n, None)}（置信度 {conf:.2f}）" for n, conf in succ]
     return "\n".join(lines)
 

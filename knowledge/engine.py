@@ -2,6 +2,7 @@
 
 Contract used by bot/ and handlers/ (keep stable):
     kb = KnowledgeBase.open(data_dir, extra_dirs)      # corpus + index (built only when the corpus changed)
+    kb.vectors.build_in_background()                    # semantic layer: lexical answers until it is ready
     result = kb.search("大气法99条", limit=10)          # -> SearchResult
     result.hits: list[Hit]   (knowledge.hits; hit.law, hit.article, hit.score, hit.kind, hit.snippet, hit.paragraph, hit.item)
     result.notice: str | None   (a Chinese sentence for the officer: article does not exist, ambiguous law …)
@@ -11,36 +12,43 @@ Contract used by bot/ and handlers/ (keep stable):
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from knowledge import texts
+from knowledge import fusion, texts
 from knowledge.citations_glue import cited_hits
 from knowledge.corpus import load_corpus
 from knowledge.hits import Hit, SearchResult
 from knowledge.index import build, is_fresh
 from knowledge.search import Searcher
+from knowledge.semantic import SemanticIndex
 
 
 class KnowledgeBase:
     """The corpus, its index and the searcher, opened once per process."""
 
-    def __init__(self, corpus, searcher, index_build_seconds: float | None = None):
+    def __init__(self, corpus, searcher, index_build_seconds: float | None = None,
+                 vectors: SemanticIndex | None = None):
         self.corpus = corpus
         self.searcher = searcher
         self.index_build_seconds = index_build_seconds
+        self.vectors = vectors  # None: lexical only (semantic=False)
+        self._embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
 
     @classmethod
-    def open(cls, data_dir, extra_dirs=(), rebuild: bool = False) -> KnowledgeBase:
-        """Load the corpus (database + imports under data_dir + extra_dirs) and open a fresh index."""
+    def open(cls, data_dir, extra_dirs=(), rebuild: bool = False, semantic: bool = True) -> KnowledgeBase:
+        """Load the corpus (database + imports under data_dir + extra_dirs) and open a fresh index; the
+        semantic vectors are loaded from their cache when present (`kb.vectors.build…` makes them)."""
         data_dir = Path(data_dir)
         corpus = load_corpus(data_dir, extra_dirs)
         index_dir = data_dir / "index"
         built = None
         if rebuild or not is_fresh(index_dir, corpus):
             built = build(index_dir, corpus)
-        kb = cls(corpus, Searcher(corpus, whoosh_index.open_dir(index_dir)), built)
+        vectors = SemanticIndex(data_dir / "vectors", corpus) if semantic else None
+        kb = cls(corpus, Searcher(corpus, whoosh_index.open_dir(index_dir)), built, vectors)
         kb.search("大气法99条对应法典哪条")  # warm-up: law-name resolver and old→Code map load now, not on a user
         return kb
 
@@ -56,7 +64,7 @@ class KnowledgeBase:
         # a cited article that does not exist gets its notice only: ranked guesses after "没有第二千条" mislead
         # a deeper ranking is only needed to order several Code successors by the question's words
         depth = max(limit, 30) if sum(h.kind == "successor" for h in cited) > 1 else limit
-        hits = [] if result.notice else self.searcher.ranked(query, depth)
+        hits = [] if result.notice else self._ranked(query, depth)
         cited = _order_successors(cited, hits)
         seen = {(h.law.law_id, h.article.number) for h in cited}
         result.hits = (cited + [h for h in hits if (h.law.law_id, h.article.number) not in seen])[:limit]
@@ -64,6 +72,18 @@ class KnowledgeBase:
             result.notice = texts.NOTHING_FOUND
         result.ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _ranked(self, query: str, depth: int) -> list[Hit]:
+        """Lexical, fused with the semantic ranking once its vectors are ready."""
+        if self.vectors is None or not self.vectors.ready:
+            return self.searcher.ranked(query, depth)
+        # the query's vector is computed beside the lexical search (the engine releases the GIL)
+        semantic = self._embedding.submit(self.vectors.search, query, fusion.DEPTH)
+        terms = self.searcher.terms(query)
+        lexical = self.searcher.ranked(query, max(depth, fusion.DEPTH), terms, snippets=False)
+        fused = fusion.fuse(lexical, semantic.result(), lambda s: self.searcher.hit(s.law_id, s.article),
+                            self.searcher.weigher(query, terms), depth)
+        return self.searcher.add_snippets(fused, terms)
 
     def _cited(self, query: str, result: SearchResult) -> list[Hit]:
         """Articles the query cites directly (via knowledge.citations)."""

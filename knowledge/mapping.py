@@ -37,6 +37,13 @@ MAP_FILE = "mapping.json"
 OVERRIDES_FILE = "mapping_overrides.yaml"
 
 Successor = tuple[int, float]  # (Code article number, confidence 0..1)
+# Below this the matcher's best guess is shown as a candidate, never as the answer: 109 of the 881 mapped
+# articles and items fall below it (a close runner-up or few shared words).
+CONFIDENT = 0.4
+
+
+def is_confident(found: list[Successor]) -> bool:
+    return bool(found) and found[0][1] >= CONFIDENT
 OldRef = tuple[str, int, int | None]  # (law name, article, item or None)
 
 

@@ -9,14 +9,25 @@ from __future__ import annotations
 import heapq
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
-from knowledge.analysis import expand, is_penalty_question, query_tokens, states_period
+from knowledge.analysis import (
+    STOP_WORDS,
+    expand,
+    is_penalty_question,
+    query_tokens,
+    states_period,
+    tokenizer,
+    words,
+)
 from knowledge.bm25 import idf, term_weight
 from knowledge.corpus import Corpus
 from knowledge.hits import Hit
 from knowledge.index import article_key
-from knowledge.model import CODE_NAME, Article, Law
+from knowledge.model import CODE_NAME, STATUS_REPEALED, Article, Law
+from knowledge.typos import Corrector
 
 MAX_QUERY_CHARS = 300  # officers type short questions; longer input is cut, never rejected
 # National law first; subordinate documents repeat its rules in more words and would otherwise crowd it out.
@@ -43,6 +54,17 @@ def is_liability(article: Article) -> bool:
     return "法律责任" in where or "罚则" in where or bool(_FINE.search(article.text))
 
 
+def _repealed_citation(corpus: Corpus) -> re.Pattern | None:
+    """Matches a citation of an article of a repealed law that no current law shares a name with
+    (大气污染防治法第九十九条 — not 行政处罚法第三十六条, whose older versions are marked repealed too)."""
+    current = {law.name for law in corpus.laws.values() if law.is_current}
+    names = {law.name for law in corpus.laws.values() if law.status == STATUS_REPEALED} - current
+    variants = sorted({v for name in names for v in (name, name.removeprefix("中华人民共和国"))}, key=len, reverse=True)
+    if not variants:
+        return None
+    return re.compile("(?:" + "|".join(map(re.escape, variants)) + r")》?第[零一二三四五六七八九十百千\d]+条")
+
+
 @dataclass
 class _Doc:
     law: Law
@@ -66,8 +88,11 @@ class Searcher:
     def __init__(self, corpus: Corpus, index):
         self.corpus = corpus
         docs_by_key: dict[str, _Doc] = {}
+        quotes_repealed = _repealed_citation(corpus)
         for law, article in corpus.search_articles():
             prior = LEVEL_WEIGHT.get(law.level, 0.8) * (1.0 if law.is_current else REPEALED_WEIGHT)
+            if law.is_current and law.level != "法律" and quotes_repealed and quotes_repealed.search(article.text):
+                prior *= REPEALED_WEIGHT  # a 复函 or rule applying a repealed law: the Code now carries the rule
             if law.name == CODE_NAME:
                 prior *= CODE_WEIGHT
             elif law.name in PROCEDURE_LAWS:
@@ -75,6 +100,7 @@ class Searcher:
             docs_by_key[article_key(law.law_id, article.number)] = _Doc(
                 law, article, prior, is_liability(article), states_period(article.text)
             )
+        self._by_key = docs_by_key
         with index.reader() as reader:
             self._docs: list[_Doc | None] = [
                 docs_by_key.get(fields.get("key", "")) for _, fields in reader.iter_docs()
@@ -105,10 +131,59 @@ class Searcher:
     def close(self) -> None:
         self._postings.clear()
 
-    def ranked(self, query: str, limit: int = 10) -> list[Hit]:
+    @cached_property
+    def corrector(self) -> Corrector:
+        """Typo correction against the words the indexed articles use (built on first use, about a second)."""
+        return Corrector({word: len(docs) for word, (docs, _) in self._postings.items()},
+                         segment=tokenizer().lcut, stop_words=STOP_WORDS)
+
+    def hit(self, law_id: str, number: int) -> Hit | None:
+        """A hit (without snippet) for an article another ranking found (the semantic one)."""
+        doc = self._by_key.get(article_key(law_id, number))
+        return Hit(doc.law, doc.article, 0.0) if doc else None
+
+    @staticmethod
+    def add_snippets(hits: list[Hit], terms: list[tuple[str, float]]) -> list[Hit]:
+        for hit in hits:
+            if not hit.snippet:
+                hit.snippet = snippet(hit.article, terms)
+        return hits
+
+    def weigher(self, query: str, terms: list[tuple[str, float]] | None = None) -> Callable[[str, int], float]:
+        """What the ranking multiplies an article's match by for this question (prior, 罚则, period), for
+        another ranking (the semantic one) to order its candidates the same way; 0 for unknown articles."""
+        weigh = self._weigher(query, self.terms(query) if terms is None else terms)
+        return lambda law_id, number: weigh(doc) if (doc := self._by_key.get(article_key(law_id, number))) else 0.0
+
+    @staticmethod
+    def _weigher(query: str, terms: list[tuple[str, float]]) -> Callable[[_Doc], float]:
+        penalty = is_penalty_question(query)
+        period = any(word == "sigperiod" for word, _ in terms)
+
+        def weigh(doc: _Doc) -> float:
+            weight = doc.prior
+            if penalty and doc.liability:
+                weight *= PENALTY_WEIGHT
+            if period and doc.period:
+                weight *= PERIOD_WEIGHT
+            return weight
+
+        return weigh
+
+    def terms(self, query: str) -> list[tuple[str, float]]:
+        """The weighted words a question is searched by: its own, its typos corrected, their synonyms."""
         query = query[:MAX_QUERY_CHARS]
         tokens = query_tokens(query)
-        terms = expand(tokens)
+        for correction in self.corrector.corrections(query):
+            tokens += words(correction)
+        return expand(tokens)
+
+    def ranked(self, query: str, limit: int = 10, terms: list[tuple[str, float]] | None = None,
+               snippets: bool = True) -> list[Hit]:
+        """The best `limit` articles; `terms` when the caller has them already, `snippets` False when the
+        caller will cut the list further (snippets are the costly part of a long list)."""
+        query = query[:MAX_QUERY_CHARS]
+        terms = self.terms(query) if terms is None else terms
         if not terms:
             return []
         scores: dict[int, float] = {}
@@ -118,21 +193,11 @@ class Searcher:
                 continue
             for doc, w in zip(*postings):
                 scores[doc] = scores.get(doc, 0.0) + weight * w
-        penalty = is_penalty_question(query)
-        period = "sigperiod" in tokens
-        scored: list[tuple[float, _Doc]] = []
-        for doc_id, base in scores.items():
-            doc = self._docs[doc_id]
-            if doc is None:
-                continue
-            score = base * doc.prior
-            if penalty and doc.liability:
-                score *= PENALTY_WEIGHT
-            if period and doc.period:
-                score *= PERIOD_WEIGHT
-            scored.append((score, doc))
+        weigh = self._weigher(query, terms)
+        scored = [(base * weigh(doc), doc) for doc_id, base in scores.items() if (doc := self._docs[doc_id])]
         best = heapq.nlargest(limit, scored, key=lambda pair: pair[0])
-        return [Hit(d.law, d.article, round(s, 4), snippet=snippet(d.article, terms)) for s, d in best]
+        hits = [Hit(d.law, d.article, round(s, 4)) for s, d in best]
+        return self.add_snippets(hits, terms) if snippets else hits
 
 
 def snippet(article: Article, terms: list[tuple[str, float]], width: int = 80) -> str:

@@ -7,7 +7,6 @@ built once per session.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from support.paths import REPO, SHARED_CORPUS
+from support.process import lawbot_env
 
 CORPUS = SHARED_CORPUS
 CODE_NAME = "中华人民共和国生态环境法典"
@@ -31,8 +31,7 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 def lawbot(*args: str, data_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env.update(LAWBOT_DATA_DIR=str(data_dir), LAWBOT_CORPUS_DIRS=str(CORPUS), PYTHONIOENCODING="utf-8")
+    env = lawbot_env(LAWBOT_DATA_DIR=str(data_dir), LAWBOT_CORPUS_DIRS=str(CORPUS))
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=REPO, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from support.botrun import (
     stop_bot,
 )
 from support.paths import REPO
+from support.process import lawbot_env
 
 from bot.render import MAX_MESSAGE, strip_html
 from scheduler.services import KEY
@@ -188,8 +188,7 @@ async def test_rate_limit_replies_once_politely(tmp_path, server, kb, db_url):
 
 
 def test_run_without_token_points_to_console(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env["LAWBOT_DATA_DIR"] = str(tmp_path)
+    env = lawbot_env(LAWBOT_DATA_DIR=str(tmp_path))
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2
@@ -198,8 +197,7 @@ def test_run_without_token_points_to_console(tmp_path):
 
 
 def test_console_uses_the_bot_handlers(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env.update(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="")
+    env = lawbot_env(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="")
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env, input="大气法99条\n更多结果\n/addunit 江门支队\n",
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -213,8 +211,7 @@ def test_console_uses_the_bot_handlers(tmp_path):
 
 def test_console_quiz_answers_by_number_and_shows_the_verdict(tmp_path):
     """Piped input answers the poll it follows: each line waits for what the previous one set going."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env.update(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="", LAWBOT_QUIZ_SIZE="2")
+    env = lawbot_env(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="", LAWBOT_QUIZ_SIZE="2")
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env,
                           input="/quiz\n1\n1\n", capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -3,12 +3,12 @@ polling the local Bot API server, asserting on what the officer sees."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 from support.botrun import OFFICER, RunningBot, assert_clean_html, assert_short_callbacks, buttons, register
 from support.paths import REPO
+from support.process import lawbot_env
 
 from bot.render import strip_html
 from knowledge.exemptions import load_exemptions, start_dialog
@@ -192,8 +192,7 @@ async def test_menu_lists_exempt_and_cases(bot):
 
 
 def test_console_runs_exempt_and_cases(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env.update(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="")
+    env = lawbot_env(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_CORPUS_DIRS="")
     script = "/exempt 危废标识没贴 首次\n选择此项 1\n否\n上一步\n取消\n/cases 危废标志\n"
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env, input=script,
                           capture_output=True, text=True, timeout=120)

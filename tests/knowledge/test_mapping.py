@@ -7,8 +7,11 @@ import json
 import pytest
 from support.paths import SHARED_EVAL
 
+from bot import render
+from knowledge.commands import map_one
 from knowledge.corpus import data_file
 from knowledge.mapping import (
+    CONFIDENT,
     MAP_FILE,
     REPEALED_LAWS,
     Matcher,
@@ -103,3 +106,38 @@ def test_predecessors_api():
     assert ("中华人民共和国水污染防治法", 83, 1) in preds
     assert ("中华人民共和国固体废物污染环境防治法", 112, 1) in predecessors(1175)
     assert predecessors(99999) == []
+
+
+def _low_and_high_confidence_articles() -> tuple[int, int]:
+    """An article of the 环境保护法 whose best match is a guess, and one whose match is sure (from the map)."""
+    low = high = None
+    for number in range(1, 71):
+        found = successors(EPL, number, None)
+        if found and found[0][1] < CONFIDENT and low is None:
+            low = number
+        if found and found[0][1] >= 0.9 and high is None:
+            high = number
+    assert low and high
+    return low, high
+
+
+EPL = "中华人民共和国环境保护法"
+
+
+def test_a_guess_is_shown_as_candidates_not_as_the_answer(corpus):
+    low, high = _low_and_high_confidence_articles()
+    assert "未找到确定的对应条文" in map_one(f"环境保护法第{low}条")
+    assert "未找到确定的对应条文" not in map_one(f"环境保护法第{high}条")
+    law = corpus.law(EPL)
+    unsure = render.answer_card(law, law.articles[low]).text
+    sure = render.answer_card(law, law.articles[high]).text
+    assert "法典对应：未找到确定的对应条文；候选：《生态环境法典》第" in unsure
+    assert "法典对应：《生态环境法典》第" in sure and "候选" not in sure
+
+
+def test_a_guessed_successor_hit_says_it_is_a_candidate(kb):
+    low, high = _low_and_high_confidence_articles()
+    guessed = [h for h in kb.search(f"环境保护法第{low}条对应法典哪条").hits if h.kind == "successor"]
+    sure = [h for h in kb.search(f"环境保护法第{high}条对应法典哪条").hits if h.kind == "successor"]
+    assert guessed and all("未找到确定的对应条文" in h.snippet and h.confidence < CONFIDENT for h in guessed)
+    assert sure and "继受条文" in sure[0].snippet

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from sqlalchemy import select
+from support.process import lawbot_env
 
 from bot.services import audit
 from bot.services.errors import NotAllowed
@@ -278,8 +278,7 @@ async def test_the_chart_is_drawn_with_a_cjk_font(stats, people) -> None:
 
 
 async def _lawbot_report(db_url: str, cwd, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-    env.update(LAWBOT_DB_URL=db_url, LAWBOT_DATA_DIR=str(cwd), PYTHONIOENCODING="utf-8")
+    env = lawbot_env(LAWBOT_DB_URL=db_url, LAWBOT_DATA_DIR=str(cwd))
     return await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot.cli", "report", *args], cwd=cwd,
                                    env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
 

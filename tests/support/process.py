@@ -13,6 +13,15 @@ from support.botapi_server import BotAPIServer
 from support.paths import REPO
 
 
+def lawbot_env(**values: str) -> dict[str, str]:
+    """The environment of a `lawbot` subprocess: none of the caller's LAWBOT_ settings, and no semantic
+    vectors (their first build takes minutes; tests/knowledge/test_semantic.py covers them on a small corpus)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
+    env.update(LAWBOT_SEMANTIC="off", PYTHONIOENCODING="utf-8")
+    env.update(values)
+    return env
+
+
 class BotProcess:
     def __init__(self, server: BotAPIServer, data_dir: Path, log_path: Path, env: dict[str, str] | None = None):
         self.server, self.data_dir, self.log_path = server, data_dir, log_path
@@ -20,9 +29,8 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LAWBOT_")}
-        env.update(LAWBOT_TOKEN="123456:CRASH-TEST", LAWBOT_TELEGRAM_BASE_URL=self.server.base_url,
-                   LAWBOT_DATA_DIR=str(self.data_dir), LAWBOT_CORPUS_DIRS="", **self.env)
+        env = lawbot_env(LAWBOT_TOKEN="123456:CRASH-TEST", LAWBOT_TELEGRAM_BASE_URL=self.server.base_url,
+                         LAWBOT_DATA_DIR=str(self.data_dir), LAWBOT_CORPUS_DIRS="", **self.env)
         with open(self.log_path, "a") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=REPO, env=env,
                                          stdout=log, stderr=subprocess.STDOUT)
