@@ -37,7 +37,8 @@ _FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四
 
 @dataclass(frozen=True)
 class Fine:
-    """A fine. kind: amount (yuan), multiple (of `base`), per_unit (按次/每辆/每日…), unspecified (处以罚款)."""
+    """A fine. kind: amount (yuan), multiple (of `base`), per_unit (按次/每辆/每日…), unspecified (处以罚款),
+    reference (适用本条第二款、第三款的规定处以罚款: `base` holds the words)."""
 
     low: float | None = None
     high: float | None = None
@@ -46,13 +47,20 @@ class Fine:
     unit: str | None = None  # 按次 / 每辆 / 每平方米 …
     target: str | None = None  # 对个人 / 对单位 / 对直接负责的主管人员…
     condition: str | None = None  # 情节严重的 / 拒不改正的 …
+    optional: bool = False  # "可以处…罚款"
+    words: str | None = field(default=None, compare=False)  # a multiple as written: 百分之五十以下, 一倍以上五倍以下
 
     def render(self) -> str:
+        return f"可{self._render()}" if self.optional else self._render()
+
+    def _render(self) -> str:
         if self.kind == "unspecified":
             return "处以罚款（未规定数额）"
+        if self.kind == "reference":
+            return self.base or ""
         rng = _range_text(self.low, self.high, self.kind == "multiple")
         if self.kind == "multiple":
-            text = f"{self.base or ''}{rng}"
+            text = f"{self.base or ''}{self.words or rng}"
         else:
             text = f"{self.unit or ''}{rng}"
         return f"罚款{text}"
@@ -80,6 +88,17 @@ class Penalty:
     item_paragraph: int | None = None  # the 款 whose items `items` refers to
     fines: list[Fine] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    scope: str | None = None  # the statute's words for `items`: 有前款第一项、第五项情形之一的
+    sequence: list[Fine | Measure] = field(default_factory=list)  # fines and measures in the statute's order
+
+    def add(self, fines: list[Fine], measures: list[Measure]) -> None:
+        for f in fines:
+            self.fines.append(f)
+            self.sequence.append(f)
+        for m in measures:
+            if m not in self.measures:
+                self.measures.append(m)
+                self.sequence.append(m)
 
 
 @dataclass
@@ -117,19 +136,25 @@ class PenaltyStructure:
 
     def base_range(self, item: int | None = None, paragraph: int | None = None) -> tuple[float, float] | None:
         """Statutory yuan range for the violator itself: from the lowest ordinary minimum to the highest
-        maximum including escalations (情节严重的/拒不改正的). Fines on managers (对直接负责的主管人员…) and
-        special-subject clauses (其中，污染物为工业噪声的) are left out. None when no amount is fixed."""
-        fines = [
-            f for f in self.fines(item, paragraph)
-            if f.kind == "amount" and f.high is not None and _principal(f)
-        ]
-        if not fines:
-            return None
-        ordinary = [f for f in fines if not f.condition or f.condition.startswith(("有前款", "有本条", "有第"))]
-        low = min((f.low or 0) for f in (ordinary or fines))
-        return low, max(f.high or 0 for f in fines)
+        maximum including escalations (情节严重的/拒不改正的/造成严重后果的). A condition that only names a variant
+        (农业投入品使用者为个人的, 报批类型为报告表的) is ordinary: its floor is one of the article's floors. A 款 with no
+        ordinary fine offers its lowest escalated one. Fines on managers (对直接负责的主管人员…) and special-subject
+        clauses (其中，污染物为工业噪声的) are left out. None when no amount is fixed."""
+        by_paragraph: dict[int, list[Fine]] = {}
+        for p in self.applicable(item, paragraph):
+            by_paragraph.setdefault(p.paragraph, []).extend(
+                f for f in p.fines if f.kind == "amount" and f.high is not None and _principal(f))
+        lows, highs = [], []
+        for fines in by_paragraph.values():
+            if not fines:
+                continue
+            ordinary = [f for f in fines if not f.condition or not _ESCALATION.search(f.condition)]
+            lows.append(min((f.low or 0) for f in (ordinary or fines)))
+            highs.append(max(f.high or 0 for f in fines))
+        return (min(lows), max(highs)) if lows else None
 
 
+_ESCALATION = re.compile(r"情节|拒不|逾期|造成|致使|被责令|二年内|再次|屡次|后果|多次|未完成|无法")
 _SPECIAL = ("其中", "污染物为")
 
 
@@ -147,10 +172,11 @@ _ITEM_REF = re.compile(
 _ONE_ITEM = re.compile(rf"第({_NUM})项(?:至第({_NUM})项)?")
 _RANGE_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?({_NUM})元以上({_NUM})元以下(?:的)?罚款")
 _UPTO_YUAN = re.compile(rf"(每[^，；。元]{{1,6}}?|按次)?处?({_NUM})元以下(?:的)?罚款")
+_FROM_YUAN = re.compile(rf"处({_NUM})元以上(?:的)?罚款")
 _FIXED_YUAN = re.compile(rf"处(每[^，；。元]{{1,6}}?|按次)?({_NUM})元(?:的)?罚款")
 _MULTIPLE = re.compile(
     rf"((?:并?处)?[^，；。]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入)[^，；。]{{0,12}}?)"
-    rf"(?:({_NUM}(?:分之{_NUM})?)倍?以上)?({_NUM}(?:分之{_NUM})?)倍?以下(?:的)?罚款"
+    rf"(?:({_NUM}(?:分之{_NUM})?)倍?以上)?({_NUM}(?:分之{_NUM})?)倍?以下(?:的)?(?:对[^，；。]{{0,30}}?处以)?罚款"
 )
 _MULTIPLE_FIXED = re.compile(
     rf"处以?([^，；。处]{{0,30}}?(?:货值金额|违法所得|数额|价款|价格|总价|费用|税款|收入))({_NUM})倍(?:的)?罚款"
@@ -158,22 +184,25 @@ _MULTIPLE_FIXED = re.compile(
 _UNSPECIFIED = re.compile(r"处以罚款|依法处以罚款|并处罚款")
 _DETENTION = re.compile(rf"处(?:({_NUM})日以上)?({_NUM})日以下(?:的)?(?:行政)?拘留")
 _TARGET = re.compile(
-    r"对(?:其)?(个人|单位|其他生产经营者|企业事业单位|[^，；。]{0,40}?(?:人员|所有人|经营人|管理人|负责人|维修单位|建设单位|船长))"
+    r"对(?:其)?(个人|单位|其他生产经营者|企业事业单位|[^，；。]{0,40}(?:人员|所有人|经营人|管理人|负责人|维修单位|建设单位|船长))"
+    r"(?:和其他直接责任人员)?"
 )
 _APPROVAL = "报经有批准权的"
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("责令改正", re.compile(r"责令(?:其)?(?:限期)?改正|限期改正|责令(?:其)?限期采取治理措施")),
     ("责令停止违法行为", re.compile(r"责令(?:其)?停止(?:违法行为|建设|生产|使用|施工|作业|排放|销售|进口|开采)")),
     ("限制生产、停产整治", re.compile(r"(?:限制生产、)?停产整治|限制生产|限产")),
-    ("责令停业、关闭", re.compile(r"责令(?:其)?(?:停业、关闭|停业或者关闭|关闭|停业)(?!整治)|予以关闭")),
-    ("责令停业整治", re.compile(r"停业整治")),
-    ("吊销许可证", re.compile(r"吊销[^，；。]{0,20}?(?:许可证|证书|资质|执照|证件)|暂扣或者吊销")),
+    ("责令停业、关闭", re.compile(r"责令(?:其)?(?:停业、关闭|停业或者关闭|关闭|停业)(?!整治)|予以关闭|或者关闭")),
+    ("责令停工整治", re.compile(r"停工整治(?:或者停业整治)?")),
+    ("责令停业整治", re.compile(r"(?<!或者)停业整治")),
+    ("责令暂停销售", re.compile(r"暂停销售")),
+    ("吊销许可证", re.compile(r"(?:暂扣或者)?吊销[^，；。]{0,20}?(?:许可证|证书|资质|执照|证件|许可)")),
     ("暂扣", re.compile(r"暂扣[^，；。]{0,12}?(?:许可证|驾驶证|证书)")),
-    ("没收", re.compile(r"没收")),
+    ("没收", re.compile(r"没收[^，；。]{0,30}")),
     ("警告", re.compile(r"(?:给予|予以|处以)?警告")),
     ("通报批评", re.compile(r"通报批评")),
     ("恢复原状", re.compile(r"恢复原状|恢复原貌|恢复植被|恢复地貌")),
-    ("代为履行", re.compile(r"代为(?:治理|处置|清除|修复|履行)")),
+    ("代为履行", re.compile(r"代为(?:治理|处置|清除|修复|履行|处理)")),
     ("撤销许可", re.compile(r"撤销[^，；。]{0,12}?(?:许可|证书|批准|资格)")),
     ("拆除", re.compile(r"(?:责令)?拆除")),
     ("按日连续处罚", re.compile(r"按日连续处罚")),
@@ -203,6 +232,8 @@ def _range_text(low: float | None, high: float | None, multiple: bool = False) -
         return f"{fmt(low)}{unit}以上{fmt(high)}{unit}以下"
     if high:
         return f"{fmt(high)}{unit}以下"
+    if low:
+        return f"{fmt(low)}{unit}以上"
     return ""
 
 
@@ -234,14 +265,21 @@ def _multiple_value(text: str | None) -> float | None:
     return cn_to_int(text)
 
 
+def _optional(clause: str, m: re.Match[str]) -> bool:
+    """"可以处…": 可以 before the amount (for a multiple, before its number, not before its base)."""
+    first_number = m.start(2) if m.group(2) else m.start(3)
+    return re.search(r"可(?:以|处|并)", clause[:first_number]) is not None
+
+
 def _clause_fines(clause: str, target: str | None, condition: str | None) -> tuple[list[Fine], str]:
     """Fines in one clause, and the clause with them removed (to see what is left unparsed)."""
     fines: list[Fine] = []
     rest = clause
     for m in _MULTIPLE.finditer(clause):
-        base = re.sub(r"^.*?(?:并处以?|处以?)", "", m.group(1)).strip()
+        base = re.sub(r"^.*?(?:并处以?|处以?|按照)", "", m.group(1)).strip()
+        words = re.sub(r"的?(?:对[^，；。]*?处以)?罚款$", "", m.group(0)[len(m.group(1)):])
         fines.append(Fine(_multiple_value(m.group(2)), _multiple_value(m.group(3)), "multiple", base,
-                          target=target, condition=condition))
+                          target=target, condition=condition, optional=_optional(clause, m), words=words))
         rest = rest.replace(m.group(0), "", 1)
     for m in _MULTIPLE_FIXED.finditer(rest):
         v = _multiple_value(m.group(2))
@@ -249,18 +287,21 @@ def _clause_fines(clause: str, target: str | None, condition: str | None) -> tup
         rest = rest.replace(m.group(0), "", 1)
     for m in _RANGE_YUAN.finditer(rest):
         fines.append(Fine(parse_amount(m.group(2)), parse_amount(m.group(3)), "per_unit" if m.group(1) else "amount",
-                          unit=m.group(1), target=target, condition=condition))
+                          unit=m.group(1), target=target, condition=condition, optional=_optional(clause, m)))
         rest = rest.replace(m.group(0), "", 1)
     for m in _UPTO_YUAN.finditer(rest):
         fines.append(Fine(None, parse_amount(m.group(2)), "per_unit" if m.group(1) else "amount",
-                          unit=m.group(1), target=target, condition=condition))
+                          unit=m.group(1), target=target, condition=condition, optional=_optional(clause, m)))
+        rest = rest.replace(m.group(0), "", 1)
+    for m in _FROM_YUAN.finditer(rest):
+        fines.append(Fine(parse_amount(m.group(1)), None, target=target, condition=condition))
         rest = rest.replace(m.group(0), "", 1)
     for m in _FIXED_YUAN.finditer(rest):
         v = parse_amount(m.group(2))
         fines.append(Fine(v, v, "per_unit" if m.group(1) else "amount", unit=m.group(1), target=target,
                           condition=condition))
         rest = rest.replace(m.group(0), "", 1)
-    if not fines and _UNSPECIFIED.search(rest):
+    if not fines and _UNSPECIFIED.search(rest) and not _REFERENCE.search(clause):
         fines.append(Fine(kind="unspecified", target=target, condition=condition))
         rest = _UNSPECIFIED.sub("", rest)
     return fines, rest
@@ -303,10 +344,37 @@ def _items_of(ref: re.Match[str], available: list[int]) -> tuple[int, ...]:
 _MONEYISH = re.compile(rf"{_NUM}(?:元|倍|日)|罚款|拘留")
 
 
-def _is_condition(clause: str, seen_penalty: bool) -> bool:
+_AUTHORITY = re.compile(r"^由.{0,60}?(?:部门|机构|政府|机关|海关)")
+
+
+def _is_condition(clause: str) -> bool:
+    """A clause that states when what follows applies: 情节严重的, 拒不改正的, 对造成重大…事故的, 有违法所得的."""
     if _CONDITION_START.match(clause) or (clause.endswith("的") and re.search(r"元|倍", clause)):
         return True
-    return seen_penalty and clause.endswith("的")
+    return clause.endswith("的") and not re.search(r"罚款|拘留", clause)
+
+
+def _imposes(clause: str) -> bool:
+    fines, _rest = _clause_fines(clause, None, None)
+    return bool(fines or _clause_measures(clause, clause, None) or _REFERENCE.search(clause))
+
+
+def _lead_condition(clauses: list[str], opens_paragraph: bool, pi: int) -> tuple[str | None, list[str]]:
+    """Split a segment's opening clauses from what it imposes. Where they open a 款 with its own authority
+    (由…部门), or open the article, they state the violation (dropped: the card shows it); elsewhere — 前款规定的
+    固体废物为危险废物…的, 致使…，但不属于…的 — they are the condition of everything in the segment."""
+    cut = next((i for i, c in enumerate(clauses) if _AUTHORITY.match(c)), None)
+    violation = opens_paragraph and (cut is not None or pi == 1)
+    if cut is None:
+        cut = next((i for i, c in enumerate(clauses) if _imposes(c)), len(clauses))
+    if not violation:  # the condition ends at its last "…的"; 报经有批准权的人民政府批准 belongs to the measure
+        cut = max((i + 1 for i, c in enumerate(clauses[:cut]) if c.endswith("的")), default=0)
+    head, body = clauses[:cut], clauses[cut:]
+    if violation:  # keep only what is a condition in the statute's own words (拒不执行的)
+        kept = [c for c in head if _CONDITION_START.match(c)]
+    else:
+        kept = [c.removeprefix("违反本法规定") for c in head if c != "违反本法规定"]
+    return ("，".join(kept) or None), body
 
 
 def parse_article(article: Article) -> PenaltyStructure:
@@ -323,63 +391,72 @@ def parse_article(article: Article) -> PenaltyStructure:
             violations.append((pi, None, re.split(r"的，由|的，", lead, maxsplit=1)[0]))
         prev_items = [it.number for it in article.paragraphs[pi - 2].items] if pi > 1 else []
         own_items = [it.number for it in para.items]
-        texts = [t for t in (lead, para.tail) if t]
+        texts = [(t, t is lead) for t in (lead, para.tail) if t]
         # items that carry their own penalty clause ("（一）…的，处…罚款") are parsed as segments of their own
-        texts += [f"有第{int_to_cn(it.number)}项情形的，{it.text.split('的，', 1)[1]}"
+        texts += [(f"有第{int_to_cn(it.number)}项情形的，{it.text.split('的，', 1)[1]}", False)
                   for it in para.items if "的，" in it.text and _MONEYISH.search(it.text.split("的，", 1)[1])]
-        for text in texts:
+        for text, is_lead in texts:
             for ref in _REFERENCE.finditer(text):
                 references.append(ref.group(0))
-            for segment in re.split(r"[；。]", text):
+            for si, segment in enumerate(re.split(r"[；。]", text)):
                 segment = segment.strip().rstrip("：:")
                 if not segment:
                     continue
-                ref = _ITEM_REF.search(segment)
-                items: tuple[int, ...] = ()
-                item_para: int | None = None
-                if ref and ref.start() < 6:
-                    own = ref.group(1) is None and own_items
-                    pool = own_items if own else prev_items
-                    items = _items_of(ref, pool)
-                    item_para = pi if own else pi - 1
-                pen = Penalty(pi, items, item_para)
-                condition: str | None = None
-                target: str | None = None
-                leftover: list[str] = []
-                for clause in re.split(r"[，：]", segment):
-                    clause = clause.strip()
-                    if not clause:
-                        continue
-                    if ref and clause in ref.group(0) + "的" or (ref and clause == segment[: ref.end() + 1]):
-                        continue
-                    # a threshold such as "违法所得10万元以上的" is a condition, not a fine
-                    money = _MONEYISH.search(clause) and not (clause.endswith("的") and "罚款" not in clause)
-                    if _is_condition(clause, bool(pen.fines or pen.measures)) and not money:
-                        condition = clause
-                        continue
-                    tm = _TARGET.search(clause)
-                    if tm and clause.startswith("对") and not _MONEYISH.search(clause):
-                        target = clause  # "对法定代表人、…直接责任人员，处十万元…": the target of what follows
-                        continue
-                    if tm and ("罚款" in clause or "拘留" in clause):
-                        target = tm.group(0)
-                    fines, rest = _clause_fines(clause, target, condition)
-                    rest = _BASE_FLOOR.sub("", _DETENTION.sub("", rest))
-                    pen.fines += fines
-                    pen.measures += [m for m in _clause_measures(clause, segment, condition) if m not in pen.measures]
-                    if _MONEYISH.search(rest) and not _REFERENCE.search(clause) and "罚款数额" not in clause:
-                        leftover.append(clause)
-                    elif "罚款数额为" in clause:  # 其中，污染物为工业噪声的，罚款数额为二万元以上二十万元以下
-                        m = re.search(rf"({_NUM})元以上({_NUM})元以下", clause)
-                        if m:
-                            pen.fines.append(Fine(parse_amount(m.group(1)), parse_amount(m.group(2)),
-                                                  condition=condition))
-                        else:
-                            leftover.append(clause)
-                unparsed += leftover
+                pen, clauses = _segment_scope(segment, pi, own_items, prev_items)
+                condition, clauses = _lead_condition(clauses, is_lead and si == 0 and not pen.scope, pi)
+                unparsed += _parse_clauses(pen, clauses, segment, condition)
                 if pen.fines or pen.measures:
                     penalties.append(pen)
     return PenaltyStructure(article.law_name, article.number, violations, penalties, references, unparsed)
+
+
+def _segment_scope(segment: str, pi: int, own_items: list[int], prev_items: list[int]) -> tuple[Penalty, list[str]]:
+    """The segment's Penalty with the items it is limited to (有前款第一项、第三项情形之一的), and its other clauses."""
+    clauses = [c.strip() for c in re.split(r"[，：]", segment) if c.strip()]
+    ref = _ITEM_REF.search(segment)
+    if not ref or ref.start() >= 6:
+        return Penalty(pi), clauses
+    own = ref.group(1) is None and own_items
+    items = _items_of(ref, own_items if own else prev_items)
+    scope = segment[: ref.end()] + ("的" if segment[ref.end():].startswith("的") else "")
+    rest = [c for c in clauses if not (c in scope or scope.endswith(c))]
+    return Penalty(pi, items, pi if own else pi - 1, scope=scope), rest
+
+
+def _parse_clauses(pen: Penalty, clauses: list[str], segment: str, condition: str | None) -> list[str]:
+    """Fill `pen` from the clauses that impose something; return the clauses with amounts not understood."""
+    leftover: list[str] = []
+    target: str | None = None
+    after_condition = condition is not None
+    for clause in clauses:
+        # a threshold such as "违法所得10万元以上的" is a condition, not a fine
+        money = _MONEYISH.search(clause) and not (clause.endswith("的") and "罚款" not in clause)
+        if _is_condition(clause) and not money:
+            # consecutive conditions read together: 其中，在地下水禁止开采区…的
+            condition = f"{condition}，{clause}" if after_condition and condition else clause
+            after_condition = True
+            continue
+        after_condition = False
+        tm = _TARGET.search(clause)
+        if tm and clause.removeprefix("并").startswith("对") and not _MONEYISH.search(clause):
+            target = clause.removeprefix("并")  # "对法定代表人、…直接责任人员，处十万元…": the target of what follows
+            continue
+        if tm and ("罚款" in clause or "拘留" in clause):
+            target = tm.group(0)
+        fines, rest = _clause_fines(clause, target, condition)
+        rest = _BASE_FLOOR.sub("", _DETENTION.sub("", rest))
+        if not fines and _REFERENCE.search(clause) and "罚款" in clause:
+            fines = [Fine(kind="reference", base=clause, condition=condition)]
+        pen.add(fines, _clause_measures(clause, segment, condition))
+        if _MONEYISH.search(rest) and not _REFERENCE.search(clause) and "罚款数额" not in clause:
+            leftover.append(clause)
+        elif "罚款数额为" in clause:  # 其中，污染物为工业噪声的，罚款数额为二万元以上二十万元以下
+            m = re.search(rf"({_NUM})元以上({_NUM})元以下", clause)
+            if m:
+                pen.add([Fine(parse_amount(m.group(1)), parse_amount(m.group(2)), condition=condition)], [])
+            else:
+                leftover.append(clause)
+    return leftover
 
 
 # --- summary ---------------------------------------------------------------------------------------
@@ -388,38 +465,67 @@ _MEASURE_TEXT = {
     "吊销许可证": "吊销许可证",
     "没收": "没收违法所得等",
 }
+# measures shown in the statute's own words (吊销排污许可证, 没收原材料和产品, 责令停工整治或者停业整治)
+_OWN_WORDS = {"限制生产、停产整治", "吊销许可证", "没收", "责令停业整治", "责令停工整治", "责令暂停销售"}
 
 
 def summarize(structure: PenaltyStructure, item: int | None = None, paragraph: int | None = None) -> str:
-    """One line in Chinese: 罚款十万元以上一百万元以下；可责令限制生产、停产整治；情节严重的报批责令停业、关闭."""
-    parts: list[str] = []
-    fines = structure.fines(item, paragraph)
-    for f in fines:
-        text = f.render()
-        if f.target and f.target not in ("对单位",):
-            text = f"{f.target}{text}"
-        if f.condition:
-            text = f"{f.condition}{text}"
-        if text not in parts:
-            parts.append(text)
-    for m in structure.measures(item, paragraph):
-        if m.kind == "责令改正" and not m.condition:
-            continue  # every 罚则 orders correction; keep the line short
-        if m.kind == "拘留" and m.days:
-            lo, hi = m.days
-            text = f"移送公安机关拘留{int_to_cn(lo)}日以上{int_to_cn(hi)}日以下" if lo else f"拘留{int_to_cn(hi)}日以下"
+    """One line in Chinese that keeps every amount and measure under its condition, in the statute's order:
+    罚款十万元以上一百万元以下，可责令限制生产、停产整治；情节严重的，报批责令停业、关闭.
+    Segments of a 款 are joined by "；"; over a whole article of several penalised 款, each 款 is named
+    (第二款：前款规定的固体废物为危险废物…的，罚款二十万元以上二百万元以下…)."""
+    applicable = structure.applicable(item, paragraph)
+    whole = item is None and paragraph is None
+    has_amount = any(f.kind != "unspecified" for p in applicable for f in p.fines)
+    groups: dict[int, list[str]] = {}
+    for pen in applicable:
+        text = _render_penalty(pen, with_scope=item is None, drop_unspecified=whole and has_amount)
+        if text and text not in groups.setdefault(pen.paragraph, []):
+            groups[pen.paragraph].append(text)
+    groups = {pi: parts for pi, parts in groups.items() if parts}
+    if not groups:
+        return structure.references[0] if structure.references else ""
+    if whole and len(groups) > 1:
+        return "。".join(f"第{int_to_cn(pi)}款：" + "；".join(parts) for pi, parts in groups.items())
+    return "。".join("；".join(parts) for parts in groups.values())
+
+
+def _render_penalty(pen: Penalty, with_scope: bool, drop_unspecified: bool) -> str:
+    out: list[str] = []
+    last: object = None
+    for x in pen.sequence:
+        if isinstance(x, Fine):
+            if drop_unspecified and x.kind == "unspecified":
+                continue
+            text = x.render()
+            if x.target and x.target not in ("对单位",):
+                text = f"{x.target}{text}"
         else:
-            text = _MEASURE_TEXT.get(m.kind, m.kind)
-            if m.kind == "限制生产、停产整治" and m.wording:
-                text = f"责令{m.wording}"  # some articles allow only 停产整治; say exactly what this one allows
-            if m.approval:
-                text = f"报批{text}"
-            if m.optional:
-                text = f"可{text}"
-        if m.condition:
-            text = f"{m.condition}{text}"
-        if text not in parts:
-            parts.append(text)
-    if not parts and structure.references:
-        parts.append(structure.references[0])
-    return "；".join(parts)
+            text = _measure_text(x)
+        if not text:
+            continue
+        if x.condition and x.condition != last:
+            text = f"{x.condition}，{text}"
+        last = x.condition
+        if text not in out:
+            out.append(text)
+    body = "，".join(out)
+    if body and with_scope and pen.scope:
+        body = f"{pen.scope}，{body}"
+    return body
+
+
+def _measure_text(m: Measure) -> str | None:
+    if m.kind == "责令改正" and not m.condition:
+        return None  # every 罚则 orders correction; keep the line short
+    if m.kind == "拘留" and m.days:
+        lo, hi = m.days
+        return f"移送公安机关拘留{int_to_cn(lo)}日以上{int_to_cn(hi)}日以下" if lo else f"拘留{int_to_cn(hi)}日以下"
+    text = _MEASURE_TEXT.get(m.kind, m.kind)
+    if m.kind in _OWN_WORDS and m.wording:
+        text = m.wording if m.wording.startswith(("责令", "没收", "吊销", "暂扣")) else f"责令{m.wording}"
+    if m.approval:
+        text = f"报批{text}"
+    if m.optional:
+        text = f"可{text}"
+    return text

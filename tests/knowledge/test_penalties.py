@@ -133,8 +133,9 @@ def test_references(corpus):
 
 def test_summary(corpus):
     text = summarize(parse_article(corpus.article(CODE, 1107)))
-    assert text.startswith("罚款十万元以上一百万元以下；")
-    assert "可责令限制生产、停产整治" in text and "情节严重的报批责令停业、关闭" in text
+    assert text.startswith("罚款十万元以上一百万元以下，可责令限制生产、停产整治；")
+    assert "；情节严重的，报批责令停业、关闭；" in text
+    assert text.endswith("其中，污染物为工业噪声的，罚款二万元以上二十万元以下")
 
 
 @pytest.mark.parametrize(

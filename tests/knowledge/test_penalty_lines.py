@@ -1,0 +1,90 @@
+"""The 💰 罚则 line of every 罚则 article of the Code, read against the article's own sentence.
+
+A second reading (tests/support/penalty_reading.py, no code shared with the parser) lists each amount and
+measure of the sentence with the condition it stands under; the line must show each of them, inside the same
+"；"-part as its condition, and — over a whole article of several penalised 款 — under that 款's name.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.penalty_reading import read
+
+from knowledge.cnnum import int_to_cn
+from knowledge.penalties import parse_article, summarize
+from knowledge.search import is_liability
+
+CODE = "中华人民共和国生态环境法典"
+CODE_LIABILITY = range(1085, 1239)  # 第七编 法律责任和附则: 罚则 articles 1085–1238
+
+
+def _liability_articles(corpus):
+    arts = [corpus.article(CODE, n) for n in CODE_LIABILITY]
+    return [a for a in arts if a is not None and is_liability(a)]
+
+
+def _parts(line: str) -> list[str]:
+    return [p for group in line.split("。") for p in group.split("；")]
+
+
+def test_every_code_penalty_line_keeps_each_amount_and_measure_under_its_condition(corpus):
+    articles = _liability_articles(corpus)
+    assert len(articles) >= 140
+    wrong = []
+    for art in articles:
+        structure = parse_article(art)
+        for e in read(art):
+            line = summarize(structure, paragraph=e.paragraph)
+            if not any(e.what in p and (not e.condition or e.condition in p) for p in _parts(line)):
+                wrong.append(f"第{art.number}条第{e.paragraph}款 「{e.condition or ''}」{e.what}: {line}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_whole_article_line_names_the_paragraph_of_each_penalty(corpus):
+    wrong = []
+    for art in _liability_articles(corpus):
+        line = summarize(parse_article(art))
+        groups = {g.split("：", 1)[0]: g for g in line.split("。") if g.startswith("第") and "款：" in g}
+        if len(line.split("。")) < 2:
+            continue
+        for e in read(art):
+            group = groups.get(f"第{int_to_cn(e.paragraph)}款", "")
+            if not any(e.what in p and (not e.condition or e.condition in p) for p in group.split("；")):
+                wrong.append(f"第{art.number}条第{e.paragraph}款 「{e.condition or ''}」{e.what}: {line}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("article", "present", "absent"),
+    [
+        # the higher range is for 危险废物 and 污泥 only, and the 500万 for 造成严重后果
+        (1169, ["第二款：前款规定的固体废物为危险废物、城镇污水处理设施产生的污泥和处理后的污泥的，罚款二十万元以上二百万元以下",
+                "造成严重后果的，罚款二百万元以上五百万元以下", "第三款：罚款一百元以上一千元以下"], []),
+        # 公告 once, under 拒不改正的; "未向社会公开" is the violation, not a measure
+        (1110, ["罚款二万元以上二十万元以下；拒不改正的，责令限制生产、停产整治，公告"], ["公告；", "公告公告"]),
+        (1130, ["拒不改正的，责令停工整治或者停业整治"], []),
+        (1191, ["第一款：罚款一万元以上五万元以下；拒不改正的，责令暂停销售",
+                "第二款：罚款五千元以上五万元以下；拒不改正的，罚款五万元以上二十万元以下"], []),
+        # a measure whose object is not 违法所得
+        (1116, ["无法退运的，没收原材料和产品"], []),
+        # 对造成…事故的 is a condition, not a target; the managers' fine is a percentage of income
+        (1236, ["对造成一般环境污染、生态破坏事故的，罚款三十万元以上一百万元以下",
+                "对直接负责的主管人员和其他直接责任人员可罚款上一年度从本企业事业单位取得收入百分之五十以下",
+                "对造成重大或者特别重大环境污染、生态破坏事故的，报批责令停业、关闭"], ["未规定数额"]),
+        # 可以处 stays 可
+        (1095, ["第三款：可罚款五万元以下"], []),
+    ],
+)
+def test_lines_the_issue_named(corpus, article, present, absent):
+    line = summarize(parse_article(corpus.article(CODE, article)))
+    for text in present:
+        assert text in line, line
+    for text in absent:
+        assert text not in line, line
+
+
+def test_a_cited_item_shows_only_its_own_penalty(corpus):
+    # 第一千二百三十七条: 第（二）项 carries 二十万至二百万; the 第（一）项 range and 暂扣 are not its
+    line = summarize(parse_article(corpus.article(CODE, 1237)), item=2)
+    assert "罚款二十万元以上二百万元以下" in line
+    assert "五万元以上五十万元以下" not in line and "暂扣" not in line
