@@ -90,6 +90,7 @@ class Penalty:
     measures: list[Measure] = field(default_factory=list)
     scope: str | None = None  # the statute's words for `items`: 有前款第一项、第五项情形之一的
     sequence: list[Fine | Measure] = field(default_factory=list)  # fines and measures in the statute's order
+    words: str = ""  # what the segment imposes, in the statute's own words (the 💰 line shows these)
 
     def add(self, fines: list[Fine], measures: list[Measure]) -> None:
         for f in fines:
@@ -345,6 +346,28 @@ _MONEYISH = re.compile(rf"{_NUM}(?:元|倍|日)|罚款|拘留")
 
 
 _AUTHORITY = re.compile(r"^由.{0,60}?(?:部门|机构|政府|机关|海关)")
+_BODY = r"(?:部门|机构|政府|机关|海关)"
+# the deciding authority at the head of a clause: 由生态环境主管部门、海警机构按照职责分工
+_AUTHORITY_WORDS = re.compile(
+    rf"^由[^，；。]{{0,60}}{_BODY}"
+    r"(?:按照职责分工|按照职责|依据职责|根据职责|依照职责)?"
+)
+_UNSPECIFIED_ONLY = re.compile(r"^(?:并|依法)?处以?罚款$")
+_CORRECTION_ONLY = re.compile(r"^(?:责令(?:其)?(?:限期)?改正|限期改正)$")
+
+
+def _statute_words(condition: str | None, clauses: list[str]) -> str:
+    """The segment's penalty in the statute's words: the deciding authority and a bare 责令改正 left out (every
+    罚则 orders correction), conditions, 或者, 可以, 按次, 对单位 and 以…计算 kept as written."""
+    body = []
+    for clause in clauses:
+        clause = _AUTHORITY_WORDS.sub("", clause).strip()
+        if clause and not _CORRECTION_ONLY.match(clause):
+            body.append(clause)
+    if not body:
+        return ""
+    text = "，".join(body)
+    return f"{condition}，{text}" if condition and not text.startswith(condition) else text
 
 
 def _is_condition(clause: str) -> bool:
@@ -405,7 +428,8 @@ def parse_article(article: Article) -> PenaltyStructure:
                 pen, clauses = _segment_scope(segment, pi, own_items, prev_items)
                 condition, clauses = _lead_condition(clauses, is_lead and si == 0 and not pen.scope, pi)
                 unparsed += _parse_clauses(pen, clauses, segment, condition)
-                if pen.fines or pen.measures:
+                pen.words = _statute_words(condition, clauses)
+                if pen.fines or pen.measures or pen.words:
                     penalties.append(pen)
     return PenaltyStructure(article.law_name, article.number, violations, penalties, references, unparsed)
 
@@ -470,18 +494,23 @@ _OWN_WORDS = {"限制生产、停产整治", "吊销许可证", "没收", "责�
 
 
 def summarize(structure: PenaltyStructure, item: int | None = None, paragraph: int | None = None) -> str:
-    """One line in Chinese that keeps every amount and measure under its condition, in the statute's order:
-    罚款十万元以上一百万元以下，可责令限制生产、停产整治；情节严重的，报批责令停业、关闭.
+    """The penalty in the statute's own words, without the violation and the deciding authority:
+    处十万元以上一百万元以下的罚款，可以责令限制生产、停产整治；情节严重的，报经有批准权的人民政府批准，责令停业、关闭.
     Segments of a 款 are joined by "；"; over a whole article of several penalised 款, each 款 is named
-    (第二款：前款规定的固体废物为危险废物…的，罚款二十万元以上二百万元以下…)."""
+    (第二款：前款规定的固体废物为危险废物…的，处二十万元以上二百万元以下的罚款…). Rewording the statute was tried and
+    misstated it (责令停业 shown as 停业、关闭, 或者 read as 和); its own words cannot."""
     applicable = structure.applicable(item, paragraph)
     whole = item is None and paragraph is None
-    has_amount = any(f.kind != "unspecified" for p in applicable for f in p.fines)
     groups: dict[int, list[str]] = {}
     for pen in applicable:
-        text = _render_penalty(pen, with_scope=item is None, drop_unspecified=whole and has_amount)
+        text = pen.words
+        if text and item is None and pen.scope and not text.startswith(pen.scope):
+            text = f"{pen.scope}，{text}"
         if text and text not in groups.setdefault(pen.paragraph, []):
             groups[pen.paragraph].append(text)
+    if any(re.search(r"元|倍", part) for parts in groups.values() for part in parts):
+        # 处以罚款 in a 款 whose amounts another 款 sets (第一千二百三十七条) says nothing the amounts do not
+        groups = {pi: [p for p in parts if not _UNSPECIFIED_ONLY.match(p)] for pi, parts in groups.items()}
     groups = {pi: parts for pi, parts in groups.items() if parts}
     if not groups:
         return structure.references[0] if structure.references else ""

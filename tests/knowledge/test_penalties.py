@@ -133,9 +133,9 @@ def test_references(corpus):
 
 def test_summary(corpus):
     text = summarize(parse_article(corpus.article(CODE, 1107)))
-    assert text.startswith("罚款十万元以上一百万元以下，可责令限制生产、停产整治；")
-    assert "；情节严重的，报批责令停业、关闭；" in text
-    assert text.endswith("其中，污染物为工业噪声的，罚款二万元以上二十万元以下")
+    assert text.startswith("处十万元以上一百万元以下的罚款，可以责令限制生产、停产整治；")  # no authority, no 责令改正
+    assert "；情节严重的，报经有批准权的人民政府批准，责令停业、关闭；" in text
+    assert text.endswith("其中，污染物为工业噪声的，罚款数额为二万元以上二十万元以下")
 
 
 @pytest.mark.parametrize(
