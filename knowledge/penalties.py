@@ -166,7 +166,7 @@ def _principal(f: Fine) -> bool:
 
 
 # --- parsing ---------------------------------------------------------------------------------------
-_CONDITION_START = re.compile(r"^(情节|拒不|逾期|其中|污染物为|被责令|二年内|有前款|有本条)")
+_CONDITION_START = re.compile(r"^(情节|拒不|逾期|其中|污染物为|被责令|二年内|有前款|有本条|构成)")
 _ITEM_REF = re.compile(
     rf"有(前款|本条第{_NUM}款|第{_NUM}款)?(除)?((?:第{_NUM}项(?:至第{_NUM}项)?[、，和或]?)+)(?:以外)?(?:规定)?(?:的)?(?:情形|行为|违法行为)(?:之一)?"
 )
@@ -347,11 +347,24 @@ _MONEYISH = re.compile(rf"{_NUM}(?:元|倍|日)|罚款|拘留")
 
 _AUTHORITY = re.compile(r"^由.{0,60}?(?:部门|机构|政府|机关|海关)")
 _BODY = r"(?:部门|机构|政府|机关|海关)"
-# the deciding authority at the head of a clause: 由生态环境主管部门、海警机构按照职责分工
-_AUTHORITY_WORDS = re.compile(
-    rf"^由[^，；。]{{0,60}}{_BODY}"
-    r"(?:按照职责分工|按照职责|依据职责|根据职责|依照职责)?"
-)
+# the deciding authority at the head of a clause: 由生态环境主管部门、海警机构按照职责分工 / 由地方人民政府指定的部门;
+# "……境主管部门" where the source text lost the article's beginning
+_AUTHORITY_HEAD = re.compile(rf"^(?:由|……)[^，；。]{{0,40}}?{_BODY}")
+_AUTHORITY_MORE = re.compile(rf"^(?:、|和|或者|或|及)?[^，；。]{{0,20}}?{_BODY}")
+_AUTHORITY_DUTY = re.compile(r"^(?:按照职责分工|按照职责|依据职责|根据职责|依照职责)")
+_VERBS = re.compile(r"依法|向|将|对|责令|处|没收|予以|按照|吊销|给予|指定有|提出")
+
+
+def _without_authority(clause: str) -> str:
+    m = _AUTHORITY_HEAD.match(clause)
+    if not m:
+        return clause
+    rest = clause[m.end():]
+    while (more := _AUTHORITY_MORE.match(rest)) and not _VERBS.search(more.group(0)):
+        rest = rest[more.end():]  # 、海警机构 / 生态环境主管部门 / 指定的部门: still the authority
+    return _AUTHORITY_DUTY.sub("", rest)
+
+
 _UNSPECIFIED_ONLY = re.compile(r"^(?:并|依法)?处以?罚款$")
 _CORRECTION_ONLY = re.compile(r"^(?:责令(?:其)?(?:限期)?改正|限期改正)$")
 
@@ -361,7 +374,7 @@ def _statute_words(condition: str | None, clauses: list[str]) -> str:
     罚则 orders correction), conditions, 或者, 可以, 按次, 对单位 and 以…计算 kept as written."""
     body = []
     for clause in clauses:
-        clause = _AUTHORITY_WORDS.sub("", clause).strip()
+        clause = _without_authority(clause).strip()
         if clause and not _CORRECTION_ONLY.match(clause):
             body.append(clause)
     if not body:
@@ -393,8 +406,8 @@ def _lead_condition(clauses: list[str], opens_paragraph: bool, pi: int) -> tuple
     if not violation:  # the condition ends at its last "…的"; 报经有批准权的人民政府批准 belongs to the measure
         cut = max((i + 1 for i, c in enumerate(clauses[:cut]) if c.endswith("的")), default=0)
     head, body = clauses[:cut], clauses[cut:]
-    if violation:  # keep only what is a condition in the statute's own words (拒不执行的)
-        kept = [c for c in head if _CONDITION_START.match(c)]
+    if violation:  # keep what limits the penalty: 拒不执行的, 有前款第四项、第五项情形之一, 除依法承担赔偿责任外
+        kept = [c for c in head if _CONDITION_START.match(c) or "前款" in c or c.startswith("除")]
     else:
         kept = [c.removeprefix("违反本法规定") for c in head if c != "违反本法规定"]
     return ("，".join(kept) or None), body
@@ -508,7 +521,7 @@ def summarize(structure: PenaltyStructure, item: int | None = None, paragraph: i
             text = f"{pen.scope}，{text}"
         if text and text not in groups.setdefault(pen.paragraph, []):
             groups[pen.paragraph].append(text)
-    if any(re.search(r"元|倍", part) for parts in groups.values() for part in parts):
+    if item is not None and any(re.search(r"元|倍", part) for parts in groups.values() for part in parts):
         # 处以罚款 in a 款 whose amounts another 款 sets (第一千二百三十七条) says nothing the amounts do not
         groups = {pi: [p for p in parts if not _UNSPECIFIED_ONLY.match(p)] for pi, parts in groups.items()}
     groups = {pi: parts for pi, parts in groups.items() if parts}
