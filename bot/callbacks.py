@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAGE, FULL, RELATED, ARTICLE, INVITE_UNIT = "p", "f", "r", "a", "iu"
+PAGE, FULL, RELATED, ARTICLE, INVITE_UNIT, CHECK_TEXT = "p", "f", "r", "a", "iu", "ct"
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ def related(law_id: str, number: int) -> str:
 
 def article(law_id: str, number: int) -> str:
     return f"{ARTICLE}:{law_id}:{number}"
+
+
+def check_text(token: str) -> str:
+    return f"{CHECK_TEXT}:{token}"
 
 
 def invite_unit(unit_id: int) -> str:

@@ -124,6 +124,25 @@ class FakeBotAPI:
     def _sendDocument(self, p: JSON) -> JSON:
         return self._upload(p, "document")
 
+    def _getFile(self, p: JSON) -> JSON:
+        """getFile: where the file can be downloaded (…/file/bot<token>/<file_path>), as Telegram answers."""
+        file_id = str(p["file_id"])
+        name, content = self.files.get(file_id, ("", b""))
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content),
+                "file_path": f"files/{file_id}"}
+
+    def download(self, file_path: str) -> bytes | None:
+        """The bytes behind a getFile path (the HTTP server and the in-process transport serve these)."""
+        file_id = file_path.rsplit("/", 1)[-1]
+        found = self.files.get(file_id)
+        return found[1] if found else None
+
+    def add_file(self, name: str, content: bytes, kind: str = "document") -> str:
+        """A file an officer sends: kept under a new file id for getFile and the download."""
+        file_id = f"in-{kind}-{len(self.files) + 1}"
+        self.files[file_id] = (name, content)
+        return file_id
+
     def _sendPhoto(self, p: JSON) -> JSON:
         return self._upload(p, "photo")
 
@@ -199,6 +218,27 @@ class FakeBotAPI:
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"message": msg}
 
+    def document_update(self, user: JSON, name: str, content: bytes, size: int | None = None) -> JSON:
+        """An officer sends a file; `size` overrides the size Telegram reports (to test limits cheaply)."""
+        file_id = self.add_file(name, content)
+        update = self.message_update(user, "")
+        msg = update["message"]
+        del msg["text"]
+        msg["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
+                           "file_size": len(content) if size is None else size}
+        return update
+
+    def photo_update(self, user: JSON, content: bytes, media_group_id: str | None = None) -> JSON:
+        file_id = self.add_file("photo.jpg", content, "photo")
+        update = self.message_update(user, "")
+        msg = update["message"]
+        del msg["text"]
+        msg["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "file_size": len(content),
+                         "width": 1200, "height": 1600}]
+        if media_group_id:
+            msg["media_group_id"] = media_group_id
+        return update
+
     def callback_update(self, user: JSON, message: JSON, data: str) -> JSON:
         return {"callback_query": {
             "id": str(next(self._query_ids)), "from": user, "chat_instance": str(user["id"]),
@@ -244,6 +284,9 @@ class LocalRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
+        if "/file/" in url:  # a download of a getFile path
+            content = self.api.download(url.split("/file/", 1)[1].split("/", 1)[1])
+            return (200, content) if content is not None else (404, b"")
         params = json.loads(json.dumps(request_data.parameters, default=str)) if request_data else {}
         if request_data and request_data.contains_files:  # the upload itself, as the HTTP server keeps it
             for name, part in request_data.multipart_data.items():

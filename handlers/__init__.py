@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     ask,
     casetracker,
+    documents,
     errors,
     exemptions,
     guard,
@@ -30,6 +31,7 @@ def register_all(app: Application) -> None:
     orgdates.register(app)
     quiz.register(app)
     stats.register(app)  # before ask: values typed into the form are not questions
+    documents.register(app)
     ask.register(app)
     inline.register(app)
     # later features register here, before the fallbacks

@@ -25,6 +25,7 @@ COMMANDS = [
     ("rank", "练习排名（本周、本月）"),
     ("stats", "填报月度执法统计（默认上月）"),
     ("report", "统计简报：/report 2026-10"),
+    ("check", "核验处罚决定书、告知书（发送 Word/PDF 或拍照）"),
     ("help", "使用说明"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
@@ -63,6 +64,7 @@ HELP = (
     "• /remind 明天上午9点 报送简报：设置提醒（也可写 10分钟后、下周一 14:00、每月3日 9:00）；/reminders 查看和取消\n"
     "• /orgdates 本单位报送日期（月报、简报、年度自评），单位管理员可调整\n"
     "• /quiz 每日练习（工作日早上自动推送，/quiz_off 关闭、/quiz_on 开启）；/rank 本周、本月排名\n"
+    "• /check 核验决定书或告知书：直接发送 Word、PDF、文本文件或页面照片（可多张）\n"
     "• /stats 填报上月执法统计（逐项填，或一次粘贴多行“名称 数值”）；/report 2026-10 统计简报、Excel 和图表\n"
     "• 在其他聊天中输入 @{bot} 大气法99 可直接转发条文"
 )
@@ -418,3 +420,23 @@ class stats:  # /stats, /stats_status, /report
     NO_FONT = "（本机没有中文字体，只发送 Excel 表，不附图表。安装说明见 README。）"
     NO_UNITS = "（范围内还没有单位：先用 /addunit 建立单位并邀请人员。）"
     REPORT_CAPTION = "{scope} · {period}"
+
+
+class check:  # documents and photos sent for 案卷核验, /check
+    PROMPT = ("请发送要核验的处罚决定书或事先告知书：Word（.docx）、PDF、文本文件，或把纸质页面拍照发送（多页可一次选多张）。"
+              "文件只在核验时读取，核验后即删除。")
+    READING = "📄 正在读取《{name}》并核验……"
+    READING_PHOTOS = "📷 正在识别 {pages} 页照片并核验，每页约需几秒……"
+    HEADER = "🔎 核验结果（{source}）"
+    SOURCE_PHOTOS = "{pages} 页照片，识别用时 {seconds:.0f} 秒"
+    CLEAN = ("✅ 未发现问题：引用的条文都存在，适用法律与违法行为发生时间相符，罚款在所引条文的法定幅度内，"
+             "写明的复议、诉讼、听证期限与法律规定一致。")
+    COUNT = "发现 {errors} 处错误、{hints} 条提示："
+    FINDING = "{n}. {icon} {severity}：{message}"
+    SENTENCE = "   原文：“{sentence}”"
+    ARTICLE = "   所涉条文：{cite}"
+    NOTE = "核验依据本库收录的法律文本，结论供法制审核参考，请对照原文确认。"
+    TEXT_BUTTON = "🔤 查看识别文字"
+    TEXT_EXPIRED = "识别文字已过期，请重新发送照片。"
+    TEXT_HEADER = "识别出的文字（第 {part}/{parts} 段）：\n"
+    FAILED = "核验时出错，请稍后再试，或改发 Word/PDF 文件。"

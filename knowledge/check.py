@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from knowledge.analysis import words
 from knowledge.citations import (  # the one citation finder
     Citation,
     check_exists,
@@ -22,11 +23,14 @@ from knowledge.mapping import resolve_law_name, successors
 from knowledge.model import CODE_NAME
 from knowledge.penalties import parse_amount, parse_article, yuan_cn
 from knowledge.texts import (
+    MSG_EXEMPTION_HINT,
     MSG_FINE_HIGH,
     MSG_FINE_LOW,
     MSG_MEASURE,
+    MSG_PERIOD,
     MSG_REPEALED,
     MSG_REPEALED_NO_TARGET,
+    MSG_RIGHTS_MISSING,
 )
 
 ERROR, WARNING = "错误", "提示"
@@ -39,6 +43,7 @@ class Finding:
     message: str
     citation: str | None = None  # the article concerned, formatted
     article_text: str | None = None  # the text at hand, for the officer to compare
+    sentence: str | None = None  # the document's sentence the finding comes from
 
 
 # --- facts in the document -----------------------------------------------------------------------------
@@ -121,8 +126,10 @@ def _cn(n: int) -> str:
     return int_to_cn(n)
 
 
-def check_document(text: str, corpus: Corpus, when: date | None = None) -> list[Finding]:
-    """Findings for a decision excerpt; `when` overrides the violation date detected in the text."""
+def check_document(text: str, corpus: Corpus, when: date | None = None, exemptions=None) -> list[Finding]:
+    """Findings for a decision excerpt; `when` overrides the violation date detected in the text; with the
+    `exemptions` catalogue, 免罚清单 items for the cited articles are pointed out (as 提示: whether the
+    conditions are met is the officer's call)."""
     findings: list[Finding] = []
     when = when or violation_date(text)
     fine = fine_amount(text)
@@ -131,7 +138,7 @@ def check_document(text: str, corpus: Corpus, when: date | None = None) -> list[
     for c in find_citations(text, resolver_for(corpus)):
         problem = check_exists(c, corpus)
         if problem:
-            findings.append(Finding(ERROR, problem, _cite_text(c)))
+            findings.append(Finding(ERROR, problem, _cite_text(c), sentence=sentence_at(text, c.span[0])))
             continue
         law = c.law_name or ""
         art = corpus.article(law, c.article)
@@ -144,14 +151,119 @@ def check_document(text: str, corpus: Corpus, when: date | None = None) -> list[
             msg = (MSG_REPEALED.format(law=art.law_name.removeprefix("中华人民共和国"), when=when_cn, target=target)
                    if succ else MSG_REPEALED_NO_TARGET.format(law=art.law_name.removeprefix("中华人民共和国"),
                                                              when=when_cn))
-            findings.append(Finding(ERROR, msg, _cite_text(c), art.text))
+            findings.append(Finding(ERROR, msg, _cite_text(c), art.text, sentence_at(text, c.span[0])))
             for n in succ[:1]:  # check the fine against the article that should have been cited
                 penalty_cites.append((Citation(CODE_NAME, None, n), CODE_NAME))
             continue
         if parse_article(art).penalties:
             penalty_cites.append((c, law))
-    findings += _check_penalties(corpus, penalty_cites, fine, measures)
+    fine_sentence = sentence_at(text, m.start()) if (m := _FINE.search(text)) else None
+    for f in _check_penalties(corpus, penalty_cites, fine, measures):
+        f.sentence = f.sentence or fine_sentence
+        findings.append(f)
+    findings += check_periods(text) + check_rights(text)
+    if exemptions is not None:
+        findings += _exemption_hints(exemptions, penalty_cites, when, text)
     return findings
+
+
+def _exemption_hints(exemptions, cites: list[tuple[Citation, str]], when: date | None,
+                     text: str) -> list[Finding]:
+    """Items of a 免罚清单 in force that cite the articles the document relies on. Where several items cite one
+    article (废气轻微超标排放, 废水轻微超标排放 both cite 1107), those whose distinctive title words the document
+    uses are kept."""
+    found: dict[str, tuple] = {}
+    for c, law in cites:
+        for item, _how in exemptions.citing(law, c.article):
+            lst = item.exemption_list
+            if lst is not None and not (when and lst.status(when) != "现行"):
+                found.setdefault(item.id, (item, lst, c))
+    titles = {item_id: set(words(item.title)) for item_id, (item, _l, _c) in found.items()}
+    common = set.intersection(*titles.values()) if titles else set()
+    matching = [i for i, ws in titles.items() if any(w in text for w in ws - common)]
+    keep = matching or list(found)
+    return [Finding(WARNING, MSG_EXEMPTION_HINT.format(list=f"《{lst.title}》", number=item.no, title=item.title),
+                    _cite_text(c)) for item, lst, c in (found[i] for i in keep[:3])]
+
+
+def sentence_at(text: str, pos: int, longest: int = 80) -> str:
+    """The sentence of `text` around position `pos` (between 。；！？ or line breaks); a sentence longer than
+    `longest` is narrowed to its clause (between commas)."""
+    def around(stops: str) -> str:
+        start = max(text.rfind(ch, 0, pos) for ch in stops) + 1
+        ends = [i for ch in stops if (i := text.find(ch, pos)) >= 0]
+        return text[start:(min(ends) + 1 if ends else len(text))].strip()
+
+    found = around("。；！？\n")
+    return found if len(found) <= longest else around("。；！？\n，")
+
+
+# --- periods and rights the document states (行政处罚法, 行政复议法, 行政诉讼法) -------------------------------
+@dataclass(frozen=True)
+class LegalPeriod:
+    what: str  # 申请听证 / 申请行政复议 / 提起行政诉讼
+    cue: re.Pattern[str]  # the sentence that states it
+    days: int  # the period in its unit
+    unit: str  # 日 / 个月
+    legal: str  # how the article says it
+    cite: str
+
+
+_NUMBER = r"([0-9]+|[一二三四五六七八九十百零两〇]+)"
+PERIODS = (
+    LegalPeriod("申请听证", re.compile(r"听证"), 5, "日", "告知后五日内提出（五日为工作日，行政处罚法第八十五条）",
+                "《行政处罚法》第六十四条第（一）项"),
+    LegalPeriod("申请行政复议", re.compile(r"行政复议|复议"), 60, "日", "自知道或者应当知道该行政行为之日起六十日内",
+                "《行政复议法》第二十条"),
+    LegalPeriod("提起行政诉讼", re.compile(r"行政诉讼|提起诉讼|向人民法院"), 6, "个月",
+                "自知道或者应当知道作出行政行为之日起六个月内", "《行政诉讼法》第四十六条"),
+)
+_STATED = re.compile(rf"{_NUMBER}\s*(个工作日|个月|日|天)(?:内|之内|以内)")
+
+
+def check_periods(text: str) -> list[Finding]:
+    """A 听证, 复议 or 诉讼 period stated otherwise than the law sets it. Each period is paired with the cue of its
+    own clause (六十日内向…申请行政复议，或者六个月内…提起行政诉讼), else with the cue of the clause before it
+    (如要求听证，应当在…五日内提出). Only the general periods are checked, not the longer ones other laws allow."""
+    out: list[Finding] = []
+    for sentence in re.split(r"[。；\n]", text):
+        current: LegalPeriod | None = None
+        for clause in re.split(r"[，,]|或者|也可以", sentence):
+            kinds = [p for p in PERIODS if p.cue.search(clause)]
+            if kinds:
+                current = kinds[0]
+            m = _STATED.search(clause)
+            if m is None or current is None:
+                continue
+            number = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+            unit = "个月" if m.group(2) == "个月" else "日"
+            if number is not None and (number, unit) != (current.days, current.unit):
+                out.append(Finding(ERROR, MSG_PERIOD.format(what=current.what, stated=m.group(0), cite=current.cite,
+                                                            legal=current.legal), current.cite,
+                                   sentence=sentence.strip()))
+            current = None  # one period per cue
+    return out
+
+
+_NOTICE = re.compile(r"告知书|事先告知")
+RIGHTS = (
+    ("陈述、申辩", re.compile(r"陈述|申辩"), "《行政处罚法》第四十四条"),
+)
+HEARING_MEASURES = re.compile(r"责令停产停业|责令关闭|停业、关闭|吊销|限制从业|降低资质等级")
+
+
+def check_rights(text: str) -> list[Finding]:
+    """A 行政处罚事先告知书 must tell the party of 陈述、申辩 (行政处罚法第四十四条); where it proposes a measure
+    that 第六十三条 lists (责令停产停业、责令关闭、吊销许可证件 …) it must tell of the right to a hearing. Whether a
+    fine is 较大数额 depends on the province's threshold, so a missing 听证 notice beside a fine is not judged."""
+    if not _NOTICE.search(text[:200]):
+        return []
+    out = [Finding(ERROR, MSG_RIGHTS_MISSING.format(right=right, cite=cite), cite)
+           for right, cue, cite in RIGHTS if not cue.search(text)]
+    if HEARING_MEASURES.search(text) and "听证" not in text:
+        out.append(Finding(ERROR, MSG_RIGHTS_MISSING.format(right="要求听证", cite="《行政处罚法》第六十三条"),
+                           "《行政处罚法》第六十三条", sentence=sentence_at(text, HEARING_MEASURES.search(text).start())))
+    return out
 
 
 def _check_penalties(

@@ -19,9 +19,13 @@ from knowledge.check import ERROR, check_document
 from knowledge.citations import default_resolver, find_citations
 from knowledge.cnnum import int_to_cn
 from knowledge.corpus import import_folder, load_corpus
+from knowledge.documents import DocumentError, joins_lines, kind_of, normalise, read_document
 from knowledge.engine import KnowledgeBase
+from knowledge.exemptions import load_exemptions
 from knowledge.mapping import is_confident, predecessors, resolve_law_name, successors
 from knowledge.model import CODE_NAME
+from knowledge.ocr import PageReader
+from knowledge.texts import MSG_DOC_TYPE
 
 
 def open_kb(args: argparse.Namespace, rebuild: bool = False) -> KnowledgeBase:
@@ -224,13 +228,28 @@ def map_main(argv: list[str]) -> int:
 
 
 def check_main(argv: list[str]) -> int:
-    """`lawbot check FILE`: findings of a decision document, one per line; exit 1 when there are errors."""
-    parser = argparse.ArgumentParser(prog="lawbot check", description="处罚决定书核验")
-    parser.add_argument("file", type=Path)
+    """`lawbot check FILE [FILE…]`: findings of a decision document (.docx, .pdf, .txt, .md, or photos of its
+    pages, read in the order given), one per line; exit 1 when there are errors, 2 when it cannot be read."""
+    parser = argparse.ArgumentParser(prog="lawbot check", description="处罚决定书核验（Word、PDF、文本或页面照片）")
+    parser.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
-    findings = check_document(args.file.read_text(encoding="utf-8"), load_corpus())
-    if not findings:
+    try:
+        text = _document_text(args.files)
+    except (DocumentError, OSError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    findings = check_document(text, load_corpus(), exemptions=load_exemptions())
+    if not any(f.severity == ERROR for f in findings):
         print("未发现问题")
     for f in findings:
-        print(f"[{f.severity}] {f.message}")
+        print(f"[{f.severity}] {f.message}" + (f"  ←「{f.sentence}」" if f.sentence else ""))
     return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _document_text(files: list[Path]) -> str:
+    if all(kind_of(f.name) == "image" for f in files):
+        reader = PageReader()
+        return normalise("\n".join(reader.read(f.read_bytes()) for f in files))
+    if len(files) > 1 or kind_of(files[0].name) is None:
+        raise DocumentError(MSG_DOC_TYPE)
+    return normalise(read_document(files[0].name, files[0].read_bytes()), joins_lines(files[0].name))

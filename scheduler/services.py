@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext
 
 from bot.ratelimit import RateLimiter
 from bot.services.answers import AnswerService
+from bot.services.documents import DocumentCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -45,6 +46,7 @@ class Services:
     quiz: QuizService  # the daily practice quiz (its question pool is loaded at start-up)
     stats: StatsService  # units' monthly figures: the form, checks, reports
     answers: AnswerService | None = None  # set once the knowledge base is loaded (start-up loads it off-loop)
+    documents: DocumentCheckService | None = None  # 案卷核验 of files and photos (made with the answers)
 
 
 def build_services(settings: Settings, db: Database | None = None, kb: KnowledgeBase | None = None) -> Services:
@@ -72,6 +74,7 @@ def build_services(settings: Settings, db: Database | None = None, kb: Knowledge
         quiz=quiz,
         stats=stats,
         answers=AnswerService(kb) if kb is not None else None,
+        documents=DocumentCheckService(kb) if kb is not None else None,
     )
 
 

@@ -78,6 +78,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(decode_params(body, self.headers.get("Content-Type", "")))
 
     def do_GET(self) -> None:  # noqa: N802
+        path = urlparse(self.path).path
+        if path.startswith("/file/"):  # /file/bot<token>/<file_path>: the download behind getFile
+            content = self.server.api.download(path.split("/", 3)[3])
+            self.send_response(200 if content is not None else 404)
+            self.send_header("Content-Length", str(len(content or b"")))
+            self.end_headers()
+            self.wfile.write(content or b"")
+            return
         self._answer(dict(parse_qsl(urlparse(self.path).query)))
 
     def _answer(self, params: dict) -> None:
