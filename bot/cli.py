@@ -29,6 +29,25 @@ def _console(args: argparse.Namespace) -> int:
     return run_console() or 0
 
 
+def _db(args: argparse.Namespace) -> int:
+    """`lawbot db upgrade` / `lawbot db revision`: the operator's schema commands (the bot also upgrades on start)."""
+    import asyncio
+
+    from bot.settings import Settings
+    from bot.storage import Database
+
+    async def go() -> str | None:
+        db = Database(Settings().database_url)
+        try:
+            return await (db.migrate() if args.db_command == "upgrade" else db.revision())
+        finally:
+            await db.dispose()
+
+    revision = asyncio.run(go())
+    print(f"数据库结构已升级到 {revision}" if args.db_command == "upgrade" else f"数据库结构版本：{revision or '空库'}")
+    return 0
+
+
 def _with_knowledge(command: Handler) -> Handler:
     """Knowledge commands get the data dir and corpus folders from the settings (they read none themselves)."""
 
@@ -112,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", nargs="?", const="", help="写出图表 PNG（不给文件名时同上，.png）")
     p.set_defaults(func=_report)
 
+    db = sub.add_parser("db", help="数据库结构：lawbot db upgrade（升级到最新）/ lawbot db revision（当前版本）")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="升级数据库结构到本程序的最新版本").set_defaults(func=_db)
+    db_sub.add_parser("revision", help="显示数据库结构版本").set_defaults(func=_db)
+
     quiz = sub.add_parser("quiz", help="每日练习题库").add_subparsers(dest="quiz_command", required=True)
     quiz.add_parser("check", help="逐题核对题库与条文（有问题时退出码为 1 并列出）").set_defaults(func=_quiz)
     return parser
@@ -131,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as err:
+        if type(err).__name__ == "SchemaTooNew":  # a sentence for the operator, not a traceback (the class is
+            print(err, file=sys.stderr)           # not imported here: `lawbot search` starts without the database)
+            return 3
+        raise
     except BrokenPipeError:
         return 0
 

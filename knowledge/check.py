@@ -24,6 +24,7 @@ from knowledge.model import CODE_NAME
 from knowledge.penalties import parse_amount, parse_article, yuan_cn
 from knowledge.texts import (
     MSG_EXEMPTION_HINT,
+    MSG_FINE_ESCALATED,
     MSG_FINE_HIGH,
     MSG_FINE_LOW,
     MSG_MEASURE,
@@ -158,7 +159,7 @@ def check_document(text: str, corpus: Corpus, when: date | None = None, exemptio
         if parse_article(art).penalties:
             penalty_cites.append((c, law))
     fine_sentence = sentence_at(text, m.start()) if (m := _FINE.search(text)) else None
-    for f in _check_penalties(corpus, penalty_cites, fine, measures):
+    for f in _check_penalties(corpus, penalty_cites, fine, measures, text):
         f.sentence = f.sentence or fine_sentence
         findings.append(f)
     findings += check_periods(text) + check_rights(text)
@@ -266,8 +267,25 @@ def check_rights(text: str) -> list[Finding]:
     return out
 
 
+def _escalation_hints(structures, fine: int, text: str) -> list[Finding]:
+    """A lawful fine that only an escalation allows (above the ordinary range: 情节严重的, 拒不改正的 …) while the
+    document does not state that circumstance."""
+    out: list[Finding] = []
+    for c, art, s, para in structures:
+        conditions = s.escalated_only(fine, c.item, para)
+        if not conditions:
+            continue
+        stated = any(cond.removesuffix("的")[-6:] in text or cond.removesuffix("的") in text for cond in conditions)
+        if not stated:
+            cite = c.format(short=True)
+            out.append(Finding(WARNING, MSG_FINE_ESCALATED.format(fine=yuan_cn(fine), cite=cite,
+                                                                  condition="」或「".join(conditions)), cite, art.text))
+        break  # the first cited penalty article decides, as for the range
+    return out
+
+
 def _check_penalties(
-    corpus: Corpus, cites: list[tuple[Citation, str]], fine: int | None, measures: list[str]
+    corpus: Corpus, cites: list[tuple[Citation, str]], fine: int | None, measures: list[str], text: str = ""
 ) -> list[Finding]:
     if not cites:
         return []
@@ -293,6 +311,8 @@ def _check_penalties(
             else:
                 msg = MSG_FINE_HIGH.format(fine=yuan_cn(fine), cite=cite, high=yuan_cn(hi))
             out.append(Finding(ERROR, msg, cite, art.text))
+        else:
+            out += _escalation_hints(structures, fine, text)
     provided = {m.kind for _c, _a, s, para in structures for m in s.measures(None, None)}
     for kind in measures:
         if kind not in provided and structures:

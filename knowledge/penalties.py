@@ -154,6 +154,17 @@ class PenaltyStructure:
             highs.append(max(f.high or 0 for f in fines))
         return (min(lows), max(highs)) if lows else None
 
+    def escalated_only(self, amount: float, item: int | None = None,
+                       paragraph: int | None = None) -> list[str] | None:
+        """When `amount` is lawful only under an escalation (情节严重的, 拒不改正的 …): those conditions; None when an
+        ordinary fine of the article allows it (or no fine does)."""
+        fines = [f for p in self.applicable(item, paragraph) for f in p.fines
+                 if f.kind == "amount" and f.high is not None and _principal(f)
+                 and (f.low or 0) <= amount <= f.high]
+        if not fines or any(not f.condition or not _ESCALATION.search(f.condition) for f in fines):
+            return None
+        return list(dict.fromkeys(f.condition for f in fines if f.condition))
+
 
 _ESCALATION = re.compile(r"情节|拒不|逾期|造成|致使|被责令|二年内|再次|屡次|后果|多次|未完成|无法")
 _SPECIAL = ("其中", "污染物为")

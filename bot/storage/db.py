@@ -9,6 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -16,6 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MSG_SCHEMA_TOO_NEW = ("数据库结构版本 {db} 比本程序认识的最新版本 {code} 新（数据库已被更新版本的程序升级过）。"
+                      "请先升级程序再启动；数据库未做任何改动。")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer release: starting would run old code on a schema it does not know."""
 
 
 def async_url(url: str) -> str:
@@ -56,10 +64,18 @@ class Database:
         async with self.sessionmaker() as session, session.begin():
             yield session
 
-    async def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (idempotent; run on every start)."""
+    async def migrate(self) -> str:
+        """Bring the schema to the newest Alembic revision (idempotent; run on every start); the revision.
+        Raises SchemaTooNew, touching nothing, when the database is at a revision this code does not have."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+        return head_revision()
+
+    async def revision(self) -> str | None:
+        """The database's schema revision (None for an empty database)."""
+        async with self.engine.connect() as conn:
+            heads = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_heads())
+        return ",".join(heads) or None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -71,8 +87,17 @@ def alembic_config() -> Config:
     return cfg
 
 
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
 def _upgrade(connection: Connection) -> None:
     cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = [r for r in MigrationContext.configure(connection).get_current_heads() if r not in known]
+    if unknown:
+        raise SchemaTooNew(MSG_SCHEMA_TOO_NEW.format(db=",".join(unknown), code=script.get_current_head()))
     cfg.attributes["connection"] = connection  # env.py uses this connection instead of making one
     command.upgrade(cfg, "head")
     log.info("database schema at head")

@@ -46,3 +46,44 @@ async def test_downgrade_to_previous_and_up_again_keeps_data(db_url) -> None:
         assert {"cases", "case_events", "unit_org_deadlines", "reminders"} <= set(names)
         assert (await conn.execute(sa.text("SELECT name FROM units"))).scalar_one() == "一大队"
     await db.dispose()
+
+
+async def test_a_database_newer_than_the_code_is_refused_untouched(db_url) -> None:
+    from bot.storage.db import SchemaTooNew, head_revision
+
+    db = Database(db_url)
+    assert await db.revision() is None  # empty database
+    assert await db.migrate() == head_revision()
+    async with db.engine.begin() as conn:  # as a newer release would leave it
+        await conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    try:
+        await db.migrate()
+        raise AssertionError("a schema from a newer release was accepted")
+    except SchemaTooNew as err:
+        assert "9999_future" in str(err) and head_revision() in str(err) and "请先升级程序" in str(err)
+    assert await db.revision() == "9999_future"  # nothing was changed
+    await db.dispose()
+
+
+def test_operator_upgrade_command_and_the_refusal_as_a_sentence(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from support.paths import REPO
+    from support.process import lawbot_env
+
+    database = tmp_path / "bureau.sqlite3"
+    env = lawbot_env(LAWBOT_DATA_DIR=str(tmp_path), LAWBOT_DB_URL=f"sqlite:///{database}")
+    run = [sys.executable, "-m", "bot.cli", "db"]
+    first = subprocess.run([*run, "upgrade"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and "数据库结构已升级到 0007_stats" in first.stdout
+    shown = subprocess.run([*run, "revision"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert "数据库结构版本：0007_stats" in shown.stdout
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    refused = subprocess.run([sys.executable, "-m", "bot.cli", "console"], cwd=REPO, env=env, input="",
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 3 and "比本程序认识的最新版本 0007_stats 新" in refused.stderr
+    assert "Traceback" not in refused.stderr

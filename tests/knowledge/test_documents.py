@@ -147,3 +147,17 @@ def test_notice_without_the_rights_is_found():
 def test_sentence_at_narrows_a_long_sentence_to_its_clause():
     text = "经查，" + "某" * 90 + "，依据《大气污染防治法》第九十九条，决定罚款。"
     assert sentence_at(text, text.index("《")) == "依据《大气污染防治法》第九十九条，"
+
+
+def test_a_fine_only_an_escalation_allows_is_pointed_out_unless_the_document_states_it(corpus):
+    # 第一千一百九十一条第二款: 五千至五万; 拒不改正的，五万至二十万 (read from the article, not assumed)
+    text = corpus.article("中华人民共和国生态环境法典", 1191).paragraphs[1].text
+    assert "处五千元以上五万元以下的罚款；拒不改正的，处五万元以上二十万元以下的罚款" in text
+    base = ("经查，你单位于2026年10月12日居民住宅区安装共用设施设备未采取减少振动、降低噪声的措施{told}。"
+            "依据《中华人民共和国生态环境法典》第一千一百九十一条第二款第一项的规定，决定处罚款人民币拾万元整。")
+    [hint] = [f for f in check_document(base.format(told=""), corpus) if "一般情形" in f.message]
+    assert hint.severity == WARNING and "「拒不改正的」" in hint.message
+    assert not [f for f in check_document(base.format(told="，经责令改正，拒不改正"), corpus) if "一般情形" in f.message]
+    # inside the ordinary range: nothing to say
+    ordinary = base.format(told="").replace("拾万元", "贰万元")
+    assert not [f for f in check_document(ordinary, corpus) if "一般情形" in f.message]
