@@ -133,6 +133,15 @@ async def shutdown(app: Application) -> None:
     await app.bot_data[KEY].db.dispose()
 
 
+def webhook_options(settings: Settings) -> dict:
+    """PTB's webhook server: the path is the bot id, and every call must carry the secret token (PTB answers
+    403 otherwise), so only Telegram — told the secret with setWebhook — can post updates."""
+    bot_id = (settings.token or "0").split(":")[0]
+    return {"listen": "0.0.0.0", "port": settings.webhook_port, "url_path": bot_id,
+            "webhook_url": f"{(settings.webhook_url or '').rstrip('/')}/{bot_id}",
+            "secret_token": settings.webhook_secret_token}
+
+
 def run_bot(settings: Settings | None = None) -> int:
     settings = settings or get_settings()
     if not settings.token:
@@ -142,11 +151,7 @@ def run_bot(settings: Settings | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
     app = build_application(settings)
     if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0", port=settings.webhook_port, url_path=settings.token.split(":")[0],
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.token.split(':')[0]}",
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
     semantic: bool = True
     webhook_url: str | None = None
     webhook_port: int = 8443
+    # the X-Telegram-Bot-Api-Secret-Token every webhook call must carry (1–256 of A–Z a–z 0–9 _ -); unset: one
+    # derived from the token, the same for every instance behind the URL
+    webhook_secret: str | None = None
     rate_limit_per_minute: int = 20
     # deadline reminders: days before a case deadline (0 = the day), at this local hour
     case_reminder_days: str = "3,1,0"
@@ -100,10 +105,24 @@ class Settings(BaseSettings):
             raise ValueError("LAWBOT_REMINDER_HOUR: 0–23")
         return value
 
-    @field_validator("token", "db_url", "telegram_base_url", "webhook_url", mode="before")
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value):
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("LAWBOT_WEBHOOK_SECRET: 1–256 characters of A–Z a–z 0–9 _ -")
+        return value
+
+    @field_validator("token", "db_url", "telegram_base_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return value or None
+
+    @property
+    def webhook_secret_token(self) -> str:
+        """The secret Telegram sends with every webhook call; derived from the bot token unless set."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        return hashlib.sha256(f"lawbot-webhook:{self.token or ''}".encode()).hexdigest()
 
     @property
     def admin_id_set(self) -> set[int]:
