@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # deadline reminders: days before a case deadline (0 = the day), at this local hour
     case_reminder_days: str = "3,1,0"
     reminder_hour: int = 9
+    # a claimed reminder or poll not marked sent after this long belongs to a dead instance and is taken over
+    # (flagged as possibly sent) by another; longer than a send with its retries can take
+    claim_lease_seconds: int = 300
     # a reminder delivered later than this after its due time says it is late (the bot was down)
     reminder_late_after_seconds: int = 120
     # the daily quiz: default push time and days of a unit (a unit admin changes theirs with /quiztime),

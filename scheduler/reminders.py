@@ -109,8 +109,9 @@ class TooManyReminders(Exception):
 
 class ReminderService:
     def __init__(self, db: Database, instance: str | None = None, *, late_after: timedelta = LATE_AFTER,
-                 recover_at_start: bool | None = None, lanes: int | None = None):
+                 recover_at_start: bool | None = None, lanes: int | None = None, lease: timedelta = LEASE):
         self.db = db
+        self.lease = lease  # a claim older than this belongs to a dead instance: another may take it over
         self.instance = instance or secrets.token_hex(4)  # in claimed_by; one per running Application
         self.late_after = late_after
         self.lanes = lanes  # None: SEND_LANES
@@ -208,7 +209,7 @@ class ReminderService:
             Reminder.due_at <= now,
             or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
         )
-        abandoned = and_(Reminder.state == ReminderState.sending, Reminder.claimed_at < now - LEASE)
+        abandoned = and_(Reminder.state == ReminderState.sending, Reminder.claimed_at < now - self.lease)
         return or_(due, abandoned)
 
     async def supersede(self, now: datetime) -> int:

@@ -53,7 +53,7 @@ def build_services(settings: Settings, db: Database | None = None, kb: Knowledge
     db = db or Database(settings.database_url)
     tz = ZoneInfo(settings.timezone)
     reminders = ReminderService(db, late_after=timedelta(seconds=settings.reminder_late_after_seconds),
-                                lanes=settings.send_lanes)
+                                lanes=settings.send_lanes, lease=timedelta(seconds=settings.claim_lease_seconds))
     hour, minute = (int(x) for x in settings.quiz_time.split(":"))
     quiz = QuizService(db, tz=tz, size=settings.quiz_size, open_seconds=settings.quiz_open_seconds,
                        default_time=time(hour, minute), default_days=settings.quiz_days)

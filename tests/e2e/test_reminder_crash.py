@@ -83,9 +83,9 @@ def db_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{data_dir / 'lawbot.sqlite3'}"
 
 
-async def _seed(data_dir: Path, prefix: str, texts: list[str], due: datetime, first: bool) -> dict[int, str]:
-    """Planned reminders through the same path the case and org planners use."""
-    database = Database(db_url(data_dir))
+async def seed_at(url: str, prefix: str, texts: list[str], due: datetime, first: bool) -> dict[int, str]:
+    """Planned reminders through the same path the case and org planners use (`first`: migrate, add the officer)."""
+    database = Database(url)
     try:
         if first:
             await database.migrate()
@@ -105,7 +105,7 @@ async def _seed(data_dir: Path, prefix: str, texts: list[str], due: datetime, fi
 
 
 def seed(data_dir: Path, prefix: str, texts: list[str], due: datetime, first: bool = False) -> dict[int, str]:
-    return asyncio.run(_seed(data_dir, prefix, texts, due, first))
+    return asyncio.run(seed_at(db_url(data_dir), prefix, texts, due, first))
 
 
 def rows_in_state(data_dir: Path, state: ReminderState) -> dict[int, str]:

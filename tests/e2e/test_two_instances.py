@@ -1,0 +1,105 @@
+"""Two real bot processes on one PostgreSQL database and one Bot API server (issue 15): every due reminder
+is delivered by exactly one of them; when one is killed with -9 mid-sweep, the other takes over its claim after
+the lease and delivers the rest, the taken-over copy flagged as a possible repeat (补发)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from support.botapi_server import BotAPIServer
+from support.databases import create_pg_database, drop_pg_database
+from support.process import BotProcess, wait_until
+from test_reminder_crash import ACCEPT_DELAY, ANSWER_DELAY, OFFICER, seed_at
+
+from scheduler.texts import REMINDER_RESENT
+
+pytestmark = pytest.mark.postgresql
+N = 60
+LEASE = 3  # seconds: LAWBOT_CLAIM_LEASE_SECONDS, so a dead instance's claim is taken over within a sweep
+
+
+def _pg(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _states(url: str) -> tuple[Counter, Counter]:
+    conn = await asyncpg.connect(_pg(url))
+    try:
+        states = Counter({r["state"]: r["n"] for r in await conn.fetch(
+            "SELECT state, count(*) AS n FROM reminders GROUP BY state")})
+        by = Counter({r["claimed_by"]: r["n"] for r in await conn.fetch(
+            "SELECT claimed_by, count(*) AS n FROM reminders GROUP BY claimed_by")})
+        return states, by
+    finally:
+        await conn.close()
+
+
+def _copies(server: BotAPIServer, texts: dict[int, str]) -> dict[int, list[str]]:
+    sent = [m["text"] for m in server.api.sent(OFFICER)]
+    return {rid: [m for m in sent if text in m] for rid, text in texts.items()}
+
+
+@pytest.fixture
+def pg_url():
+    url = asyncio.run(create_pg_database())
+    yield url
+    asyncio.run(drop_pg_database(url))
+
+
+def _instances(server: BotAPIServer, tmp_path, url: str) -> list[BotProcess]:
+    env = {"LAWBOT_DB_URL": url, "LAWBOT_ADMIN_IDS": str(OFFICER), "LAWBOT_QUIZ_DAYS": "off",
+           "LAWBOT_CLAIM_LEASE_SECONDS": str(LEASE)}
+    return [BotProcess(server, tmp_path / f"instance{i}", tmp_path / f"instance{i}.log", env=env) for i in (1, 2)]
+
+
+def test_two_instances_deliver_each_reminder_once(tmp_path, pg_url) -> None:
+    texts = [f"第{i:02d}号 双实例提醒" for i in range(N)]
+    seeded = asyncio.run(seed_at(pg_url, "two", texts, datetime.now(UTC), first=True))
+    with BotAPIServer(delays={"sendMessage": ANSWER_DELAY}, accept_delays={"sendMessage": ACCEPT_DELAY}) as server:
+        bots = _instances(server, tmp_path, pg_url)
+        try:
+            for bot in bots:
+                bot.start()
+            wait_until(lambda: all(_copies(server, seeded).values()), bots[0], 90, "every reminder")
+            time.sleep(1.0)  # a second copy, if any, would come now
+        finally:
+            for bot in bots:
+                bot.stop()
+    copies = _copies(server, seeded)
+    assert all(len(c) == 1 for c in copies.values()), {r: c for r, c in copies.items() if len(c) != 1}
+    states, _by = asyncio.run(_states(pg_url))
+    assert states == Counter({"sent": N})
+
+
+def test_an_instance_killed_mid_sweep_is_taken_over_by_the_other(tmp_path, pg_url) -> None:
+    texts = [f"第{i:02d}号 接管提醒" for i in range(N)]
+    seeded = asyncio.run(seed_at(pg_url, "kill", texts, datetime.now(UTC), first=True))
+    with BotAPIServer(delays={"sendMessage": ANSWER_DELAY}, accept_delays={"sendMessage": ACCEPT_DELAY}) as server:
+        first, second = _instances(server, tmp_path, pg_url)
+        try:
+            first.start()
+            second.start()
+            wait_until(lambda: sum(1 for c in _copies(server, seeded).values() if c) >= 15, first, 90, "15 sent")
+            first.kill()
+            wait_until(lambda: all(_copies(server, seeded).values()), second, 90, "the rest, by the survivor")
+            states = Counter()
+            deadline = time.monotonic() + 40  # the dead instance's claim: taken over after the lease
+            while time.monotonic() < deadline:
+                states, _by = asyncio.run(_states(pg_url))
+                if states == Counter({"sent": N}):
+                    break
+                time.sleep(0.5)
+        finally:
+            second.stop()
+    assert states == Counter({"sent": N})
+    copies = _copies(server, seeded)
+    assert all(copies.values()), "nothing lost"
+    twice = {rid: c for rid, c in copies.items() if len(c) > 1}
+    assert len(twice) <= 1, twice  # only the one in flight at the kill can arrive twice
+    for c in twice.values():
+        assert REMINDER_RESENT not in c[0] and REMINDER_RESENT in c[1]
