@@ -43,6 +43,10 @@ class FakeBotAPI:
         self.polls: dict[str, JSON] = {}  # poll id -> the poll as sent (question, options, right ids)
         self.files: dict[str, tuple[str, bytes]] = {}  # file id -> (file name, content) of documents and photos
         self._failures: deque[tuple[int, int | None]] = deque()
+        # fault injection: every `fail_every`-th call (getUpdates aside) fails with the next of `fail_kinds`
+        self.fail_every = 0
+        self.fail_kinds: list[tuple[int, int | None]] = [(429, 0), (500, None), (502, None)]
+        self._counted = 0
         self.messages: dict[tuple[int, int], JSON] = {}  # (chat, message id) -> current message
         self._cond = threading.Condition()
 
@@ -52,6 +56,10 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._cond:
             failure = self._failures.popleft() if self._failures else None
+            if failure is None and self.fail_every:
+                self._counted += 1
+                if self._counted % self.fail_every == 0:  # a steady share of failures, rotating their kinds
+                    failure = self.fail_kinds[(self._counted // self.fail_every) % len(self.fail_kinds)]
             self.calls.append(Call(method, params, time.monotonic(), failure[0] if failure else 200))
             self._cond.notify_all()
         if failure:
