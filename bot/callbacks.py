@@ -43,3 +43,14 @@ def parse(data: str | None) -> Callback | None:
         return None
     kind, _, rest = data.partition(":")
     return Callback(kind, tuple(rest.split(":")) if rest else ())
+
+
+MAX_ID = 2**63 - 1  # database integers; button data is forged or stale more often than one thinks
+
+
+def int_arg(cb: Callback | None, index: int) -> int | None:
+    """The index-th argument as a database-safe non-negative int, or None (missing, not a number, too large)."""
+    if cb is None or index >= len(cb.args) or not cb.args[index].isdigit():
+        return None
+    value = int(cb.args[index])
+    return value if value <= MAX_ID else None

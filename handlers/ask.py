@@ -57,16 +57,17 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(texts.SEARCH_UNAVAILABLE)
         return
     if cb.kind == callbacks.PAGE:
-        rs = answers.results(cb.args[0])
-        index = int(cb.args[1])
-        if rs is None or not 0 <= index < len(rs.hits):
+        rs = answers.results(cb.args[0]) if cb.args else None
+        index = callbacks.int_arg(cb, 1)
+        if rs is None or index is None or not 0 <= index < len(rs.hits):
             await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
             return
         await query.answer()
         reply = card_for(rs, index)
         await edit_in_place(update, reply)  # paging edits the message in place
         return
-    found = answers.article(cb.args[0], int(cb.args[1]))
+    number = callbacks.int_arg(cb, 1)
+    found = answers.article(cb.args[0], number) if number is not None else None
     if found is None:
         await query.answer(texts.ARTICLE_GONE, show_alert=True)
         return
@@ -96,5 +97,11 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, ask))
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button no handler knows (an old release's, or forged data): say so instead of leaving it spinning."""
+    await update.callback_query.answer(texts.BUTTON_UNKNOWN, show_alert=True)
+
+
 def register_fallbacks(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))

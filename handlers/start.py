@@ -99,10 +99,12 @@ async def invite_unit_chosen(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
         return
-    cb = callbacks.parse(query.data)
+    unit_id = callbacks.int_arg(callbacks.parse(query.data), 0)
     try:
-        issued = await svc(context).users.issue_invite(member.id, int(cb.args[0]))
-    except (ServiceError, ValueError, IndexError) as err:
+        if unit_id is None:
+            raise ValueError("forged or stale button")
+        issued = await svc(context).users.issue_invite(member.id, unit_id)
+    except (ServiceError, ValueError) as err:
         await query.answer()
         await query.edit_message_text(error_text(err) if isinstance(err, ServiceError) else texts.ERRORS["error"])
         return

@@ -140,6 +140,7 @@ CASES_PAGE = "第 {page}/{pages} 页"
 CASE_OPEN = "{n}. {title}"
 # --- limits and faults ---------------------------------------------------------------------------------
 RATE_LIMITED = "您发送得太快了，请稍等一分钟再试。"
+BUTTON_UNKNOWN = "这个按钮已失效，请重新查询或重新发送命令。"
 SOMETHING_WRONG = "抱歉，处理时出了点问题，已记录。请稍后再试。"
 UNKNOWN_COMMAND = "不认识这个命令。发送 /help 查看使用说明。"
 
