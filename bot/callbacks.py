@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAGE, FULL, RELATED, ARTICLE, INVITE_UNIT, CHECK_TEXT = "p", "f", "r", "a", "iu", "ct"
+PAGE, FULL, RELATED, ARTICLE, INVITE_UNIT, CHECK_TEXT, INVITE_REVOKE = "p", "f", "r", "a", "iu", "ct", "ir"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ def check_text(token: str) -> str:
 
 def invite_unit(unit_id: int) -> str:
     return f"{INVITE_UNIT}:{unit_id}"
+
+
+def invite_revoke(code: str) -> str:
+    return f"{INVITE_REVOKE}:{code}"
 
 
 def parse(data: str | None) -> Callback | None:

@@ -25,7 +25,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.render import MAX_MESSAGE, Buttons, Reply, esc
 from bot.services.errors import ServiceError
 from bot.services.users import Member
-from bot.storage import Role
 from bot.storage.cases import CaseState
 from handlers.common import (
     Context,
@@ -529,7 +528,7 @@ async def my_cases(update: Update, context: Context) -> None:
         return
     wants_unit = command_argument(update) in t.MYCASES_SCOPE_WORDS
     admins = services(context).settings.admin_id_set
-    may_see_unit = member.role in (Role.admin, Role.unit_admin) or member.id in admins
+    may_see_unit = member.can_oversee or member.id in admins
     unit_scope = wants_unit and may_see_unit
     notice = t.MYCASES_SCOPE_REFUSED if wants_unit and not may_see_unit else ""
     summaries = await case_service(context).list_open(member, unit_scope=unit_scope)

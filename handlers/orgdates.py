@@ -20,7 +20,6 @@ from bot.render import Buttons, Reply, esc
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.units import UnitNode
 from bot.services.users import Member
-from bot.storage import Role
 from handlers import texts
 from handlers.common import Context, edit_in_place, error_text, member_or_prompt, send, svc
 from handlers.texts import org as t
@@ -121,7 +120,7 @@ async def _manager(update: Update, context: Context) -> Member | None:
     member = await member_or_prompt(update, context)
     if member is None:
         return None
-    if member.role == Role.officer:
+    if not member.can_invite:  # admins and unit admins (内勤)
         await send(update, t.OFFICERS_REFUSED)
         return None
     return member

@@ -1,4 +1,4 @@
-"""Registration and administration: /start [code], /help, /invite, /units, /addunit, /promote."""
+"""Registration and administration: /start [code], /help, /invite, /invites, /revoke, /units, /addunit, /promote."""
 
 from __future__ import annotations
 
@@ -70,9 +70,8 @@ async def invite(update: Update, context: Context) -> None:
         return
     args = list(context.args or [])
     role = Role.officer
-    if args and args[-1] in ("管理员", "单位管理员"):
-        role = Role.unit_admin
-        args.pop()
+    if len(args) > 1 and args[-1] in texts.ROLE_WORDS:
+        role = Role(texts.ROLE_WORDS[args.pop()])
     units = await s.units.manageable(member.id)
     if not args:  # choose from the tree
         if not units:
@@ -112,6 +111,57 @@ async def invite_unit_chosen(update: Update, context: Context) -> None:
     await query.edit_message_text(_invite_text(issued, context.bot.username))
 
 
+def _invites_reply(invites: list[IssuedInvite]) -> Reply:
+    if not invites:
+        return Reply(texts.INVITES_NONE)
+    lines = [texts.INVITES_TITLE] + [texts.INVITES_LINE.format(
+        code=i.code, unit=esc(i.unit_name), role=role_name(i.role), expires=i.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    ) for i in invites]
+    buttons = [[(texts.INVITE_REVOKE_BUTTON.format(code=i.code), callbacks.invite_revoke(i.code))] for i in invites[:20]]
+    return Reply("\n".join(lines), buttons)
+
+
+async def invites(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    try:
+        found = await svc(context).users.open_invites(member.id)
+    except ServiceError as err:
+        await send(update, error_text(err))
+        return
+    await send(update, _invites_reply(found))
+
+
+async def _revoke(context: Context, member: Member, code: str) -> str:
+    try:
+        revoked = await svc(context).users.revoke_invite(member.id, code)
+    except ServiceError as err:
+        return error_text(err)
+    return texts.INVITE_REVOKED.format(code=revoked.code, unit=esc(revoked.unit_name))
+
+
+async def revoke(update: Update, context: Context) -> None:
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    args = context.args or []
+    if len(args) != 1:
+        await send(update, texts.REVOKE_USAGE)
+        return
+    await send(update, await _revoke(context, member, args[0][:32]))
+
+
+async def invite_revoke_pressed(update: Update, context: Context) -> None:
+    query = update.callback_query
+    member = await member_or_prompt(update, context)
+    if member is None:
+        return
+    code = (query.data or "").partition(":")[2][:32]
+    await query.answer()
+    await query.edit_message_text(await _revoke(context, member, code))
+
+
 async def units(update: Update, context: Context) -> None:
     member = await member_or_prompt(update, context)
     if member is None:
@@ -148,7 +198,7 @@ async def promote(update: Update, context: Context) -> None:
     if not args:
         await send(update, texts.PROMOTE_USAGE)
         return
-    role = Role.officer if args[-1] in ("队员", "执法队员") and len(args) > 1 else Role.unit_admin
+    role = Role(texts.ROLE_WORDS[args[-1]]) if len(args) > 1 and args[-1] in texts.ROLE_WORDS else Role.unit_admin
     s = svc(context)
     found = await s.users.find(args[0])
     if len(found) != 1:
@@ -160,7 +210,7 @@ async def promote(update: Update, context: Context) -> None:
         await send(update, error_text(err))
         return
     await send(update, texts.PROMOTED.format(name=esc(target.name), id=target.id, role=role_name(role)))
-    commands = texts.ADMIN_COMMANDS if role != Role.officer else texts.COMMANDS
+    commands = texts.ADMIN_COMMANDS if target.can_invite else texts.COMMANDS
     with contextlib.suppress(TelegramError):  # their command menu; harmless if the chat is unknown
         await context.bot.set_my_commands(
             [BotCommand(c, d) for c, d in commands], scope=BotCommandScopeChat(target.id)
@@ -171,7 +221,10 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("invite", invite))
+    app.add_handler(CommandHandler("invites", invites))
+    app.add_handler(CommandHandler("revoke", revoke))
     app.add_handler(CommandHandler("units", units))
     app.add_handler(CommandHandler("addunit", addunit))
     app.add_handler(CommandHandler("promote", promote))
     app.add_handler(CallbackQueryHandler(invite_unit_chosen, pattern=rf"^{callbacks.INVITE_UNIT}:"))
+    app.add_handler(CallbackQueryHandler(invite_revoke_pressed, pattern=rf"^{callbacks.INVITE_REVOKE}:"))

@@ -30,6 +30,7 @@ COMMANDS = [
 ]
 ADMIN_COMMANDS = COMMANDS + [
     ("invite", "生成邀请码：/invite 单位"),
+    ("invites", "未使用的邀请码：查看和撤销"),
     ("units", "单位列表"),
     ("addunit", "新增单位：/addunit 名称 [上级单位]"),
     ("promote", "设为单位管理员：/promote 用户ID"),
@@ -50,7 +51,10 @@ REGISTER_FIRST = (
     "请向本单位管理员索取邀请码，然后发送：<code>/start 邀请码</code>"
 )
 REGISTERED = "注册成功！您已加入<b>{unit}</b>（{role}）。\n\n直接发问题即可，例如：大气法99条"
-ROLE_NAMES = {"admin": "总队管理员", "unit_admin": "单位管理员", "officer": "执法队员"}
+ROLE_NAMES = {"admin": "总队管理员", "unit_admin": "单位管理员", "supervisor": "督查员", "officer": "执法队员"}
+# the words after /invite 单位 … or /promote 用户ID … that name a role
+ROLE_WORDS = {"管理员": "unit_admin", "单位管理员": "unit_admin", "督查": "supervisor", "督查员": "supervisor",
+              "法制审核": "supervisor", "队员": "officer", "执法队员": "officer"}
 NO_UNIT = "未分配单位"
 HELP = (
     "<b>使用说明</b>\n"
@@ -79,7 +83,14 @@ UNITS_TITLE = "<b>单位列表</b>"
 UNITS_EMPTY = "还没有单位。用 /addunit 名称 [上级单位] 新增。"
 UNIT_CREATED = "已新增单位：{unit}"
 ADDUNIT_USAGE = "用法：/addunit 名称 [上级单位]，例如 /addunit 江门市生态环境局蓬江分局 江门市生态环境保护综合执法支队"
-PROMOTE_USAGE = "用法：/promote 用户ID（对方可发送 /start 查看自己的ID）"
+PROMOTE_USAGE = ("用法：/promote 用户ID [单位管理员|督查员|队员]，不写身份即设为单位管理员"
+                 "（对方可发送 /start 查看自己的ID）")
+INVITES_TITLE = "<b>未使用的邀请码</b>（点按钮撤销，撤销后立即失效）"
+INVITES_LINE = "• <code>{code}</code> {unit}，{role}，有效期至 {expires}"
+INVITES_NONE = "没有未使用的邀请码。发送 /invite 单位 生成新的邀请码。"
+INVITE_REVOKE_BUTTON = "撤销 {code}"
+INVITE_REVOKED = "已撤销邀请码 <code>{code}</code>（{unit}），该码不能再用于注册。"
+REVOKE_USAGE = "用法：/revoke 邀请码，或发送 /invites 点按钮撤销。"
 PROMOTED = "已将 {name}（{id}）设为{role}。"
 YOUR_ID = "您的用户ID：<code>{id}</code>"
 ERRORS = {
@@ -87,6 +98,7 @@ ERRORS = {
     "invite_not_found": "邀请码无效，请核对后重试，或向单位管理员重新索取。",
     "invite_expired": "邀请码已过期，请向单位管理员重新索取。",
     "invite_used": "该邀请码已被使用，请向单位管理员重新索取。",
+    "invite_revoked": "该邀请码已被撤销，请向单位管理员重新索取。",
     "already_registered": "您已经注册过了，直接发问题即可。",
     "unit_not_found": "找不到单位“{name}”。发送 /units 查看单位列表。",
     "unit_exists": "单位“{name}”已存在。",

@@ -141,7 +141,7 @@ class CaseService:
     # --- reading -------------------------------------------------------------------------------------
     async def get(self, member: Member, case_id: int) -> CaseView:
         async with self.db.session() as s:
-            case = await self._visible(s, member, case_id)
+            case = await self._visible(s, member, case_id, write=False)
             return await self._view(s, case)
 
     def deadlines(self, case: CaseView, now: datetime | None = None) -> list[Deadline]:
@@ -158,7 +158,7 @@ class CaseService:
             if not unit_scope:
                 q = q.where(Case.handler_id == member.id)
             elif member.role != Role.admin:
-                units = await self._managed_units(s, member)
+                units = await self._units(s, member, write=False)
                 q = q.where(or_(Case.handler_id == member.id, Case.unit_id.in_(units)) if units else Case.handler_id == member.id)
             views = await self._views(s, list(await s.scalars(q)))
         summaries = []
@@ -378,18 +378,22 @@ class CaseService:
                 event=event, day=day.isoformat(), opened=opened_on.isoformat()))
 
     # --- permissions ---------------------------------------------------------------------------------
-    async def _managed_units(self, s: AsyncSession, member: Member) -> set[int]:
-        if member.role != Role.unit_admin or member.unit_id is None:
+    async def _units(self, s: AsyncSession, member: Member, *, write: bool) -> set[int]:
+        """The units whose cases a unit admin changes (write) or a unit admin or 督查 supervisor reads."""
+        roles = (Role.unit_admin,) if write else (Role.unit_admin, Role.supervisor)
+        if member.role not in roles or member.unit_id is None:
             return set()
         return subtree_ids(await load_tree(s), member.unit_id)
 
-    async def _visible(self, s: AsyncSession, member: Member, case_id: int) -> Case:
+    async def _visible(self, s: AsyncSession, member: Member, case_id: int, *, write: bool = True) -> Case:
+        """The case if the member may change it (write) or read it; otherwise "not found", so that another
+        unit's case numbers reveal nothing."""
         case = await s.get(Case, case_id)
         if case is None:
             raise CaseNotFound(id=case_id)
         if case.handler_id == member.id or member.role == Role.admin:
             return case
-        if case.unit_id is not None and case.unit_id in await self._managed_units(s, member):
+        if case.unit_id is not None and case.unit_id in await self._units(s, member, write=write):
             return case
         raise CaseNotFound(id=case_id)
 

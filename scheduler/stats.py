@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import audit
 from bot.services.errors import NotAllowed, ServiceError, UnitNotFound
 from bot.services.units import UnitNode, load_tree, subtree_ids
-from bot.services.users import Member, may_manage_unit
+from bot.services.users import Member, may_manage_unit, may_oversee_unit
 from bot.storage import Database, Role, Unit, User
 from bot.storage.stats import StatsDraft, StatsReport
 from scheduler.org_deadlines import OrgItem, due_dates
@@ -356,8 +356,7 @@ class StatsService:
                 root = next((n for n in tree if n.name == unit_name), None)
                 if root is None:
                     raise UnitNotFound(name=unit_name)
-                if not (member.role == Role.admin or root.id == member.unit_id
-                        or await may_manage_unit(s, member, root.id)):
+                if not (root.id == member.unit_id or await may_oversee_unit(s, member, root.id)):
                     raise NotAllowed()
             elif member.role == Role.admin:
                 return tree, None
@@ -365,7 +364,7 @@ class StatsService:
                 raise NoUnit()
             else:
                 root = next(n for n in tree if n.id == member.unit_id)
-        if member.role == Role.officer and root.id == member.unit_id:
+        if not member.can_oversee and root.id == member.unit_id:
             return [root], root
         ids = subtree_ids(tree, root.id)
         return [n for n in tree if n.id in ids], root

@@ -23,6 +23,10 @@ class InviteExpired(ServiceError):
     key = "invite_expired"
 
 
+class InviteRevoked(ServiceError):
+    key = "invite_revoked"
+
+
 class InviteUsed(ServiceError):
     key = "invite_used"
 

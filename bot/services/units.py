@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.errors import NotAllowed, UnitExists, UnitNotFound
-from bot.storage import Database, Role, Unit, User
+from bot.storage import MANAGER_ROLES, Database, Role, Unit, User
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class UnitService:
         async with self.db.session() as s:
             actor = await s.get(User, actor_id)
             tree = await load_tree(s)
-        if actor is None or actor.role == Role.officer:
+        if actor is None or actor.role not in MANAGER_ROLES:
             return []
         if actor.role == Role.admin:
             return tree

@@ -15,13 +15,14 @@ from bot.services.errors import (
     AlreadyRegistered,
     InviteExpired,
     InviteNotFound,
+    InviteRevoked,
     InviteUsed,
     NotAllowed,
     UnitNotFound,
     UserNotFound,
 )
 from bot.services.units import load_tree, subtree_ids
-from bot.storage import Database, Invite, Role, Unit, User
+from bot.storage import MANAGER_ROLES, OVERSIGHT_ROLES, Database, Invite, Role, Unit, User
 
 INVITE_TTL = timedelta(days=7)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and retyped
@@ -44,7 +45,13 @@ class Member:
 
     @property
     def can_invite(self) -> bool:
-        return self.role in (Role.admin, Role.unit_admin)
+        """Admins and unit admins (内勤): invites, org dates, quiz times, corrections."""
+        return self.role in MANAGER_ROLES
+
+    @property
+    def can_oversee(self) -> bool:
+        """Who reads a unit's (and its subtree's) cases and figures: managers and 督查 supervisors."""
+        return self.role in OVERSIGHT_ROLES
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class IssuedInvite:
     unit_name: str
     role: Role
     expires_at: datetime
+    created_by: int | None = None
 
 
 def _member(u: User) -> Member:
@@ -104,12 +112,14 @@ class UserService:
                 raise InviteNotFound()
             if invite.used_by is not None:
                 raise InviteUsed()
+            if invite.revoked_at is not None:
+                raise InviteRevoked()
             if _aware(invite.expires_at) < now:
                 raise InviteExpired()
             # conditional update: of two people redeeming the same code at once, exactly one wins
             claimed = await s.execute(
                 update(Invite)
-                .where(Invite.code == code, Invite.used_by.is_(None))
+                .where(Invite.code == code, Invite.used_by.is_(None), Invite.revoked_at.is_(None))
                 .values(used_by=user_id, used_at=now)
                 .execution_options(synchronize_session=False)
             )
@@ -139,8 +149,43 @@ class UserService:
             audit.record(s, actor_id, "invite.create", code=invite.code, unit=unit.name, role=role.value)
             return IssuedInvite(invite.code, unit.name, role, invite.expires_at)
 
+    async def open_invites(self, actor_id: int, now: datetime | None = None) -> list[IssuedInvite]:
+        """Unused, unexpired, unrevoked codes of the units the actor manages, newest first."""
+        now = now or datetime.now(UTC)
+        async with self.db.session() as s:
+            actor = await s.get(User, actor_id)
+            if actor is None or actor.role not in MANAGER_ROLES:
+                raise NotAllowed()
+            q = (select(Invite).where(Invite.used_by.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
+                 .order_by(Invite.created_at.desc()))
+            if actor.role != Role.admin:
+                if actor.unit_id is None:
+                    return []
+                q = q.where(Invite.unit_id.in_(subtree_ids(await load_tree(s), actor.unit_id)))
+            return [IssuedInvite(i.code, i.unit.name, i.role, _aware(i.expires_at), i.created_by)
+                    for i in await s.scalars(q.limit(50))]
+
+    async def revoke_invite(self, actor_id: int, code: str, now: datetime | None = None) -> IssuedInvite:
+        """An unused code of a unit the actor manages stops working at once (audited)."""
+        now = now or datetime.now(UTC)
+        code = code.strip().upper()
+        async with self.db.session() as s:
+            actor = await s.get(User, actor_id)
+            invite = await s.get(Invite, code)
+            if actor is None or actor.role not in MANAGER_ROLES:
+                raise NotAllowed()
+            if invite is None:
+                raise InviteNotFound()
+            await self._check_can_invite(s, actor, invite.unit_id, invite.role)
+            if invite.used_by is not None:
+                raise InviteUsed()
+            if invite.revoked_at is None:
+                invite.revoked_at, invite.revoked_by = now, actor_id
+                audit.record(s, actor_id, "invite.revoke", code=code, unit=invite.unit.name)
+            return IssuedInvite(invite.code, invite.unit.name, invite.role, _aware(invite.expires_at), invite.created_by)
+
     async def _check_can_invite(self, s: AsyncSession, actor: User | None, unit_id: int, role: Role) -> None:
-        if actor is None or actor.role == Role.officer:
+        if actor is None or actor.role not in MANAGER_ROLES:
             raise NotAllowed()
         if actor.role == Role.admin:
             return
@@ -172,6 +217,18 @@ class UserService:
                 return [_member(user)] if user else []
             rows = await s.scalars(select(User).where(User.name.contains(query.strip())).limit(10))
             return [_member(u) for u in rows]
+
+
+async def may_oversee_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:
+    """Reading a unit's cases and figures: admins every unit; unit admins and 督查 supervisors their unit and the
+    units below it; officers none (their own unit's figures are checked by the caller)."""
+    if member is None or member.role not in OVERSIGHT_ROLES:
+        return False
+    if member.role == Role.admin:
+        return True
+    if member.unit_id is None:
+        return False
+    return unit_id in subtree_ids(await load_tree(session), member.unit_id)
 
 
 async def may_manage_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:

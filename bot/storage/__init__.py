@@ -8,6 +8,6 @@ Services receive a `Database` and open one session per unit of work.
 
 from bot.storage import cases, quiz, reminders, stats  # noqa: F401  (register their tables on Base)
 from bot.storage.db import Database
-from bot.storage.models import AuditLog, Base, Invite, Role, Unit, User
+from bot.storage.models import MANAGER_ROLES, OVERSIGHT_ROLES, AuditLog, Base, Invite, Role, Unit, User
 
-__all__ = ["AuditLog", "Base", "Database", "Invite", "Role", "Unit", "User"]
+__all__ = ["MANAGER_ROLES", "OVERSIGHT_ROLES", "AuditLog", "Base", "Database", "Invite", "Role", "Unit", "User"]

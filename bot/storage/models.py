@@ -31,7 +31,12 @@ class Base(DeclarativeBase):
 class Role(enum.StrEnum):
     admin = "admin"  # 总队/局 administrator: everything
     unit_admin = "unit_admin"  # 内勤 of a 支队/大队: invites for their unit and the units below it
+    supervisor = "supervisor"  # 督查/法制审核: reads the cases, figures and rankings of their unit and below; changes nothing
     officer = "officer"
+
+
+MANAGER_ROLES = frozenset({Role.admin, Role.unit_admin})
+OVERSIGHT_ROLES = MANAGER_ROLES | {Role.supervisor}
 
 
 class Unit(Base):
@@ -71,6 +76,8 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(BigInteger)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

@@ -10,7 +10,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.services import audit
-from bot.services.errors import AlreadyRegistered, InviteExpired, InviteNotFound, InviteUsed, NotAllowed
+from bot.services.errors import (
+    AlreadyRegistered,
+    InviteExpired,
+    InviteNotFound,
+    InviteRevoked,
+    InviteUsed,
+    NotAllowed,
+)
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.storage import Database, Role
@@ -104,6 +111,49 @@ async def test_unit_admin_invites_only_officers_of_own_subtree(setup):
     for unit_id, role in ((other.id, Role.officer), (zhidui.id, Role.officer), (dadui.id, Role.unit_admin)):
         with pytest.raises(NotAllowed):
             await users.issue_invite(701, unit_id, role)
+
+
+async def test_a_revoked_code_stops_working_and_the_revocation_is_audited(setup, db):
+    users, _units, _zd, dadui, other = setup
+    await users.redeem((await users.issue_invite(ADMIN, dadui.id, Role.unit_admin)).code, 701, "内勤")
+    mine = await users.issue_invite(701, dadui.id)
+    theirs = await users.issue_invite(ADMIN, other.id)
+    assert [i.code for i in await users.open_invites(701)] == [mine.code]  # only the own subtree's codes
+    assert {i.code for i in await users.open_invites(ADMIN)} >= {mine.code, theirs.code}
+    with pytest.raises(NotAllowed):
+        await users.revoke_invite(701, theirs.code)  # another unit's code
+    revoked = await users.revoke_invite(701, mine.code.lower())
+    assert revoked.code == mine.code
+    assert mine.code not in [i.code for i in await users.open_invites(ADMIN)]
+    with pytest.raises(InviteRevoked):
+        await users.redeem(mine.code, 502, "王五")
+    assert await users.get(502) is None
+    with pytest.raises(InviteNotFound):
+        await users.revoke_invite(ADMIN, "NOSUCHCODE")
+    await users.redeem(theirs.code, 503, "赵六")
+    with pytest.raises(InviteUsed):  # a used code has done its work: nothing to revoke
+        await users.revoke_invite(ADMIN, theirs.code)
+    entries = await audit.recent(db, limit=10)
+    assert [(e.actor, e.detail["code"]) for e in entries if e.action == "invite.revoke"] == [(701, mine.code)]
+    with pytest.raises(NotAllowed):  # officers neither list nor revoke
+        await users.open_invites(503)
+
+
+async def test_supervisors_read_their_subtree_and_change_nothing(setup):
+    from bot.services.users import may_manage_unit, may_oversee_unit
+
+    users, units, zhidui, dadui, other = setup
+    await users.redeem((await users.issue_invite(ADMIN, zhidui.id, Role.supervisor)).code, 801, "督查")
+    member = await users.get(801)
+    assert member.role == Role.supervisor and member.can_oversee and not member.can_invite
+    assert await units.manageable(801) == []
+    for unit_id in (zhidui.id, dadui.id):
+        with pytest.raises(NotAllowed):
+            await users.issue_invite(801, unit_id)
+    async with users.db.session() as s:
+        assert await may_oversee_unit(s, member, other.id) and not await may_manage_unit(s, member, other.id)
+    with pytest.raises(NotAllowed):
+        await users.open_invites(801)
 
 
 async def test_only_admins_change_roles(setup):

@@ -10,7 +10,7 @@ from support.botrun import OFFICER, register
 
 from handlers.texts import BUTTON_UNKNOWN, SOMETHING_WRONG
 
-PREFIXES = ["p", "f", "r", "a", "iu", "ct", "ck", "xs", "xd", "xe", "xi", "od", "qz", "qz:new", "rm", "rm:c", "st",
+PREFIXES = ["p", "f", "r", "a", "iu", "ir", "ct", "ck", "xs", "xd", "xe", "xi", "od", "qz", "qz:new", "rm", "rm:c", "st",
             "cc", "cl", "zz"]
 PIECES = ["", "0", "1", "-1", "999999999999999999999", "abc", "中文", "法典", "1107", "x" * 40, "%", "::", "None",
           "ctoken", "3.5", " "]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
@@ -16,10 +17,12 @@ from support.databases import create_pg_database, drop_pg_database
 from support.process import BotProcess, wait_until
 from test_reminder_crash import ACCEPT_DELAY, ANSWER_DELAY, OFFICER, seed_at
 
+from bot.storage import Database, Role, Unit, User
 from scheduler.texts import REMINDER_RESENT
 
 pytestmark = pytest.mark.postgresql
 N = 60
+TZ = ZoneInfo("Asia/Shanghai")
 LEASE = 3  # seconds: LAWBOT_CLAIM_LEASE_SECONDS, so a dead instance's claim is taken over within a sweep
 
 
@@ -51,9 +54,9 @@ def pg_url():
     asyncio.run(drop_pg_database(url))
 
 
-def _instances(server: BotAPIServer, tmp_path, url: str) -> list[BotProcess]:
+def _instances(server: BotAPIServer, tmp_path, url: str, **extra: str) -> list[BotProcess]:
     env = {"LAWBOT_DB_URL": url, "LAWBOT_ADMIN_IDS": str(OFFICER), "LAWBOT_QUIZ_DAYS": "off",
-           "LAWBOT_CLAIM_LEASE_SECONDS": str(LEASE)}
+           "LAWBOT_CLAIM_LEASE_SECONDS": str(LEASE), **extra}
     return [BotProcess(server, tmp_path / f"instance{i}", tmp_path / f"instance{i}.log", env=env) for i in (1, 2)]
 
 
@@ -103,3 +106,89 @@ def test_an_instance_killed_mid_sweep_is_taken_over_by_the_other(tmp_path, pg_ur
     assert len(twice) <= 1, twice  # only the one in flight at the kill can arrive twice
     for c in twice.values():
         assert REMINDER_RESENT not in c[0] and REMINDER_RESENT in c[1]
+
+
+OFFICERS = 80
+FIRST_OFFICER = 20_000
+
+
+async def _add_officers(url: str) -> None:
+    database = Database(url)
+    try:
+        async with database.session() as s:
+            unit = Unit(name="双实例大队")
+            s.add(unit)
+            await s.flush()
+            s.add_all([User(id=FIRST_OFFICER + i, name=f"队员{i:02d}", role=Role.officer, unit_id=unit.id)
+                       for i in range(OFFICERS)])
+    finally:
+        await database.dispose()
+
+
+async def _in_flight(url: str) -> set[tuple[int, str]]:
+    conn = await asyncpg.connect(_pg(url))
+    try:
+        return {(r["id"], r["claimed_by"]) for r in await conn.fetch(
+            "SELECT id, claimed_by FROM reminders WHERE state = 'sending'")}
+    finally:
+        await conn.close()
+
+
+async def _overdue(url: str) -> list[tuple]:
+    conn = await asyncpg.connect(_pg(url))
+    try:
+        return [tuple(r) for r in await conn.fetch(
+            "SELECT kind, state, dedupe_key, due_at, last_error FROM reminders WHERE state <> 'sent' AND due_at <= now()")]
+    finally:
+        await conn.close()
+
+
+async def _daily_sessions(url: str) -> Counter:
+    conn = await asyncpg.connect(_pg(url))
+    try:
+        return Counter({r["user_id"]: r["n"] for r in await conn.fetch(
+            "SELECT user_id, count(*) AS n FROM quiz_sessions WHERE kind = 'daily' GROUP BY user_id")})
+    finally:
+        await conn.close()
+
+
+def test_killed_during_a_quiz_push_and_a_reminder_sweep_every_officer_gets_each_message_once(tmp_path, pg_url) -> None:
+    """The acceptance run: 80 officers' daily poll (and the unit's 月报 nudges their start plans) and 40 reminders
+    due at once, two instances, one killed -9 in the middle; every officer's messages are counted."""
+    texts = [f"第{i:02d}号 推送与提醒" for i in range(40)]
+    seeded = asyncio.run(seed_at(pg_url, "both", texts, datetime.now(UTC), first=True))
+    asyncio.run(_add_officers(pg_url))
+    push_time = (datetime.now(TZ) - timedelta(minutes=1)).strftime("%H:%M")
+    delays = {"sendMessage": ANSWER_DELAY, "sendPoll": ANSWER_DELAY}
+    with BotAPIServer(delays=delays, accept_delays={"sendMessage": ACCEPT_DELAY, "sendPoll": ACCEPT_DELAY}) as server:
+        first, second = _instances(server, tmp_path, pg_url, LAWBOT_QUIZ_DAYS="daily", LAWBOT_QUIZ_TIME=push_time)
+
+        def polled() -> Counter:
+            return Counter(int(p["chat_id"]) for p in server.api.sent(method="sendPoll"))
+
+        def reminded() -> int:
+            return sum(1 for c in _copies(server, seeded).values() if c)
+
+        try:
+            first.start()
+            second.start()
+            wait_until(lambda: len(polled()) >= 20 and reminded() >= 5, first, 120, "the push and the sweep under way")
+            first.kill()
+            at_kill = asyncio.run(_in_flight(pg_url))
+            time.sleep(1.0)  # the survivor's sends move on in a tenth of a second; the dead one's claim stays (lease 3 s)
+            in_flight = at_kill & asyncio.run(_in_flight(pg_url))
+            wait_until(lambda: not asyncio.run(_overdue(pg_url)), second, 180, "everything due, by the survivor")
+            time.sleep(1.0)  # a second copy, if any, would come now
+        finally:
+            second.stop()
+    polls = polled()
+    officers = {FIRST_OFFICER + i for i in range(OFFICERS)}
+    assert officers <= set(polls), f"polls lost: {sorted(officers - set(polls))}"
+    assert all(_copies(server, seeded).values()), "reminders lost"
+    messages = Counter((int(m["chat_id"]), m["text"].replace(REMINDER_RESENT, "").strip())
+                       for m in server.api.sent(method="sendMessage"))
+    nudged = {chat for chat, _text in messages if chat in officers}
+    assert nudged == officers  # the 月报 nudge reached every officer too
+    repeated = [chat for chat, n in polls.items() if n > 1] + [key for key, n in messages.items() if n > 1]
+    assert len(repeated) <= len(in_flight) <= 1, (repeated, in_flight)  # one lane: one message in flight at the kill
+    assert all(n == 1 for n in asyncio.run(_daily_sessions(pg_url)).values())  # each officer's day opened once
