@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 JSON = dict[str, Any]
@@ -26,6 +27,8 @@ class Call:
     at: float
     status: int = 200  # an injected failure records its status here
 
+
+STALL = -1  # a fault kind and the status handle() returns for it: accepted, the answer held past the timeout
 
 class FakeBotAPI:
     def __init__(self, bot_id: int = 7000001, username: str = "lawbot_test_bot"):
@@ -43,8 +46,10 @@ class FakeBotAPI:
         self.polls: dict[str, JSON] = {}  # poll id -> the poll as sent (question, options, right ids)
         self.files: dict[str, tuple[str, bytes]] = {}  # file id -> (file name, content) of documents and photos
         self._failures: deque[tuple[int, int | None]] = deque()
-        # fault injection: every `fail_every`-th call (getUpdates aside) fails with the next of `fail_kinds`
+        # fault injection: every `fail_every`-th call (getUpdates aside) fails with the next of `fail_kinds`;
+        # the kind (STALL, None) is a timeout: Telegram accepts the call but the answer comes too late
         self.fail_every = 0
+        self.stalls = 0  # STALL faults injected so far
         self.fail_kinds: list[tuple[int, int | None]] = [(429, 0), (500, None), (502, None)]
         self._counted = 0
         self.messages: dict[tuple[int, int], JSON] = {}  # (chat, message id) -> current message
@@ -60,6 +65,10 @@ class FakeBotAPI:
                 self._counted += 1
                 if self._counted % self.fail_every == 0:  # a steady share of failures, rotating their kinds
                     failure = self.fail_kinds[(self._counted // self.fail_every) % len(self.fail_kinds)]
+            stalled = failure is not None and failure[0] == STALL
+            if stalled:
+                failure = None
+                self.stalls += 1
             self.calls.append(Call(method, params, time.monotonic(), failure[0] if failure else 200))
             self._cond.notify_all()
         if failure:
@@ -70,7 +79,7 @@ class FakeBotAPI:
             return status, body
         handler = getattr(self, f"_{method}", None)
         result = handler(params) if handler else True
-        return 200, {"ok": True, "result": result}
+        return (STALL if stalled else 200), {"ok": True, "result": result}
 
     def _getMe(self, _p: JSON) -> JSON:
         return self.bot
@@ -301,4 +310,6 @@ class LocalRequest(BaseRequest):
                 filename, content = part[0], part[1]
                 params[f"_file_{name}"] = (filename, content if isinstance(content, bytes) else content.read())
         status, body = self.api.handle(url.rsplit("/", 1)[-1], params)
+        if status == STALL:  # accepted, but the answer does not come in time
+            raise TimedOut("injected timeout")
         return status, json.dumps(body, ensure_ascii=False).encode()

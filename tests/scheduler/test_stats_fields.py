@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.stats_fields import ValueProblem, load_fields
 
@@ -65,3 +67,33 @@ def test_cross_field_rules():
     assert FIELDS.check({"inspections": 3, "random_checks": 4})[0][1].startswith("双随机抽查户次多于")
     assert FIELDS.check({"cases_opened": 2, "decisions": 3})[0][1].startswith("处罚决定数多于本月立案数")
     assert FIELDS.check({"batches": 5, "persons": 10, "decisions": 1}) == []  # fields not filled are not judged
+
+
+# --- any text an officer may type (issue 15: no exception reaches an officer) ------------------------------------
+
+TYPED = st.text(alphabet=st.sampled_from(list("0123456789０１２３４５６７８９.,，。-—+万元千百十零一二三四五六七八九两件户次批 \n：:"
+                                              "罚款批次人次立案abcE%")), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=TYPED, which=st.integers(min_value=0, max_value=15))
+def test_any_typed_value_is_a_number_in_range_or_a_value_problem(raw, which):
+    fields = load_fields()
+    field = fields.fields[which]
+    try:
+        value = fields.parse_value(field, raw)
+    except ValueProblem as problem:
+        assert str(problem)  # a sentence to show
+        return
+    assert value >= 0 and value <= field.max
+    field.format(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(block=TYPED)
+def test_any_pasted_block_parses_into_known_fields_and_sentences(block):
+    fields = load_fields()
+    values, problems = fields.parse_block(block)
+    assert set(values) <= set(fields.ids())
+    assert all(isinstance(p, str) and p for p in problems)
+    fields.check(values)

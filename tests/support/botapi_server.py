@@ -23,7 +23,7 @@ from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
-from bot.fakeapi import FakeBotAPI
+from bot.fakeapi import STALL, FakeBotAPI
 
 # values PTB sends as raw strings; everything else is JSON-encoded by PTB's RequestData.json_parameters
 _RAW_STRINGS = {"text", "query", "caption", "url", "callback_query_id", "inline_query_id", "description",
@@ -93,6 +93,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.accept_delays.get(method):
             time.sleep(self.server.accept_delays[method])
         status, payload = self.server.api.handle(method, params)
+        if status == STALL:  # accepted (recorded); the answer comes after the client's read timeout
+            time.sleep(self.server.stall_seconds)
+            status = 200
         if self.server.delays.get(method):  # accepted (recorded); the answer takes this long to come back
             time.sleep(self.server.delays[method])
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -114,6 +117,7 @@ class _Server(ThreadingHTTPServer):
     api: FakeBotAPI
     delays: dict[str, float]
     accept_delays: dict[str, float]
+    stall_seconds: float
 
     def handle_error(self, request, client_address) -> None:
         pass  # disconnects during shutdown are expected; real errors surface as failed assertions
@@ -128,6 +132,7 @@ class BotAPIServer:
         self._httpd = _Server((host, port), _Handler)
         self._httpd.api = self.api
         self._httpd.delays, self._httpd.accept_delays = self.delays, self.accept_delays
+        self._httpd.stall_seconds = 6.0  # a STALL fault: longer than the tests' read timeout (5 s)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="botapi-server", daemon=True)
 
     @property
