@@ -26,6 +26,8 @@ from bot.storage.stats import StatsReport
 from handlers.texts import ERRORS, REGISTER_FIRST
 from scheduler.services import KEY
 
+pytestmark = pytest.mark.faults
+
 PJ, XH, NH = "蓬江大队", "新会大队", "南海大队"  # 江门支队 → 蓬江, 新会; 佛山支队 → 南海
 STRANGER, OFFICER_PJ, OFFICER_XH, OFFICER_NH, UNIT_ADMIN, SUPERVISOR = 777, 501, 502, 503, 601, 602
 MARKERS = {  # what only that unit's data contains: a case's party, a member's name

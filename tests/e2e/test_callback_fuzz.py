@@ -6,9 +6,12 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
 from support.botrun import OFFICER, register
 
 from handlers.texts import BUTTON_UNKNOWN, SOMETHING_WRONG
+
+pytestmark = pytest.mark.faults
 
 PREFIXES = ["p", "f", "r", "a", "iu", "ir", "ct", "ck", "xs", "xd", "xe", "xi", "od", "qz", "qz:new", "rm", "rm:c", "st",
             "cc", "cl", "zz"]

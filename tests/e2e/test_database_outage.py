@@ -15,6 +15,8 @@ from support.databases import create_pg_database, drop_pg_database, postgres_pro
 
 from handlers.texts import DATABASE_BUSY, SOMETHING_WRONG
 
+pytestmark = pytest.mark.faults
+
 REQUEST = "/remind 10分钟后 报送月报"
 
 

@@ -7,6 +7,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from support.botrun import ADMIN_ID, OFFICER, RunningBot, register
 
@@ -14,6 +15,8 @@ from bot.fakeapi import STALL
 from bot.storage.reminders import Reminder, ReminderState
 from scheduler.services import KEY
 from scheduler.texts import REMINDER_RESENT
+
+pytestmark = pytest.mark.faults
 
 MESSAGES = ["大气法99条", "企业未批先建怎么罚", "/help", "/cases 油烟", "处罚法33条", "私设暗管偷排怎么罚",
             "法典第1107条", "噪声法77条", "危废没贴标签能不能不罚", "/law 复议期限"]

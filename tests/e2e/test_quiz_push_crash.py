@@ -18,10 +18,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from support.botapi_server import BotAPIServer
 from support.process import BotProcess, wait_until
 
 from bot.storage import Database, Role, Unit, User
+
+pytestmark = pytest.mark.faults
 
 TZ = ZoneInfo("Asia/Shanghai")
 FIRST_ID = 10_000

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from support.botapi_server import BotAPIServer
 from support.process import BotProcess, wait_until
 
@@ -32,6 +33,8 @@ from bot.storage import Database, Role, User
 from bot.storage.reminders import Reminder, ReminderState
 from scheduler.planned import PlannedReminder, sync_planned
 from scheduler.texts import REMINDER_RESENT
+
+pytestmark = pytest.mark.faults
 
 OFFICER = 900  # the admin by configuration
 ACCEPT_DELAY = 0.06  # seconds from the bot sending a message to Telegram accepting it

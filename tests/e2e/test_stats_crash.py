@@ -12,11 +12,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
 from support.botapi_server import BotAPIServer
 from support.process import BotProcess, wait_until
 from test_stats_chat import BLOCK
 
 from bot.storage import Database, Role, Unit, User
+
+pytestmark = pytest.mark.faults
 
 OFFICER = 31_000
 KILL_DELAYS = (0.0, 0.05, 0.15, 0.4)  # after the press is queued; on this machine 0 s kills before the commit, the rest after

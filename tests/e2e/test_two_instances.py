@@ -20,7 +20,7 @@ from test_reminder_crash import ACCEPT_DELAY, ANSWER_DELAY, OFFICER, seed_at
 from bot.storage import Database, Role, Unit, User
 from scheduler.texts import REMINDER_RESENT
 
-pytestmark = pytest.mark.postgresql
+pytestmark = [pytest.mark.postgresql, pytest.mark.faults]
 N = 60
 TZ = ZoneInfo("Asia/Shanghai")
 LEASE = 3  # seconds: LAWBOT_CLAIM_LEASE_SECONDS, so a dead instance's claim is taken over within a sweep
