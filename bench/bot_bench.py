@@ -131,6 +131,8 @@ async def main(users: int, rounds: int, transport: str, kb: KnowledgeBase, mixed
             await asyncio.gather(*(register(i) for i in range(users)))
             await asyncio.gather(*(officer(i) for i in range(2)))
             processing.clear()
+            end_to_end.clear()
+            by_kind.clear()
             started = time.perf_counter()
             await asyncio.gather(*(officer(i) for i in range(users)))
             wall = time.perf_counter() - started
