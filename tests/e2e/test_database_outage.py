@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 from support.botrun import OFFICER, RunningBot, make_settings, register, start_bot, stop_bot
 from support.databases import create_pg_database, drop_pg_database, postgres_problem, postgres_required
 
+from bot.storage.reminders import Reminder, ReminderState
 from handlers.texts import DATABASE_BUSY, SOMETHING_WRONG
+from scheduler.services import KEY
 
 pytestmark = pytest.mark.faults
 
@@ -67,19 +70,13 @@ async def test_sqlite_locked_by_another_writer(tmp_path, server, kb) -> None:
         await stop_bot(bot)
 
 
-@pytest.mark.postgresql
-async def test_postgres_refusing_connections(tmp_path, server, kb) -> None:
-    problem = postgres_problem()
-    if problem:
-        if postgres_required():
-            pytest.fail(f"PostgreSQL required: {problem}")
-        pytest.skip(problem)
-    url = await create_pg_database()
+def _pg_switch(url: str):
+    """take_away / bring_back for a PostgreSQL database: as a failover or restart does, every connection cut and
+    new ones refused, then allowed again."""
     name = url.rsplit("/", 1)[-1]
     admin_dsn = url.replace("postgresql+asyncpg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
-    bot = await start_bot(make_settings(tmp_path, server.base_url, db_url=url), kb, server.api)
 
-    async def take_away() -> None:  # as a failover or restart does: every connection cut, new ones refused
+    async def take_away() -> None:
         conn = await asyncpg.connect(admin_dsn)
         try:
             await conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
@@ -94,8 +91,62 @@ async def test_postgres_refusing_connections(tmp_path, server, kb) -> None:
         finally:
             await conn.close()
 
+    return take_away, bring_back
+
+
+async def _pg_url() -> str:
+    problem = postgres_problem()
+    if problem:
+        if postgres_required():
+            pytest.fail(f"PostgreSQL required: {problem}")
+        pytest.skip(problem)
+    return await create_pg_database()
+
+
+@pytest.mark.postgresql
+async def test_postgres_refusing_connections(tmp_path, server, kb) -> None:
+    url = await _pg_url()
+    take_away, bring_back = _pg_switch(url)
+    bot = await start_bot(make_settings(tmp_path, server.base_url, db_url=url), kb, server.api)
     try:
         await _outage_then_recovery(bot, take_away, bring_back)
     finally:
         await stop_bot(bot)
         await drop_pg_database(url)
+
+
+@pytest.mark.postgresql
+async def test_thirty_seconds_away_a_reminder_due_meanwhile_arrives_once_after(tmp_path, server, kb) -> None:
+    """The database gone for 30 s: the sweeps in between fail quietly, an officer is told the bot is busy, and
+    the reminder that fell due during the outage arrives once after it, with nobody restarting anything."""
+    url = await _pg_url()
+    take_away, bring_back = _pg_switch(url)
+    bot = await start_bot(make_settings(tmp_path, server.base_url, db_url=url), kb, server.api)
+    try:
+        await register(bot)
+        async with bot.app.bot_data[KEY].db.session() as s:
+            s.add(Reminder(user_id=OFFICER, chat_id=OFFICER, kind="personal", text="停电期间到期的提醒",
+                           due_at=datetime.now(UTC) + timedelta(seconds=4), state=ReminderState.pending,
+                           attempts=0, sent_count=0, possibly_sent=False))
+        await take_away()
+        try:
+            await asyncio.sleep(8)  # due now; the sweeps cannot claim it
+            [busy] = await bot.send(OFFICER, REQUEST)
+            assert busy["text"] == DATABASE_BUSY
+            await asyncio.sleep(22)
+            assert not delivered(bot)
+        finally:
+            await bring_back()
+        await bot.wait(lambda _: delivered(bot), timeout=30)
+        [again] = await bot.send(OFFICER, REQUEST)
+        assert "好的，将在" in again["text"]
+        await asyncio.sleep(2)
+        assert len(delivered(bot)) == 1
+        assert not [c for c in bot.api.calls if SOMETHING_WRONG in str(c.params)]
+    finally:
+        await stop_bot(bot)
+        await drop_pg_database(url)
+
+
+def delivered(bot: RunningBot) -> list[dict]:
+    return [m for m in bot.api.sent(OFFICER) if "停电期间到期的提醒" in m["text"]]
