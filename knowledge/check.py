@@ -27,6 +27,7 @@ from knowledge.texts import (
     MSG_FINE_ESCALATED,
     MSG_FINE_HIGH,
     MSG_FINE_LOW,
+    MSG_FINE_REDUCED,
     MSG_MEASURE,
     MSG_PERIOD,
     MSG_REPEALED,
@@ -63,19 +64,44 @@ def _year(text: str) -> int | None:
     return int("".join(str(cn_to_int(ch) or 0) for ch in text))
 
 
+def _dates(sentence: str) -> list[tuple[re.Match[str], date]]:
+    out = []
+    for m in _DATE.finditer(sentence):
+        y, mo, d = _year(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3))
+        try:
+            out.append((m, date(y or 0, mo or 0, d or 0)))
+        except ValueError:
+            continue
+    return out
+
+
+_CONTINUING = re.compile(r"持续|连续|一直|至今|期间")
+_PROCEDURE_DATE = re.compile(r"决定|送达|作出|印发|告知")  # dates of the case's own steps, not of the conduct
+
+
+def _clause_of(sentence: str, m: re.Match[str]) -> str:
+    start = max(sentence.rfind("，", 0, m.start()), sentence.rfind(",", 0, m.start())) + 1
+    ends = [i for i in (sentence.find("，", m.end()), sentence.find(",", m.end())) if i >= 0]
+    return sentence[start:min(ends) if ends else len(sentence)]
+
+
 def violation_date(text: str) -> date | None:
-    """The date of the violation: the first date in a sentence about the conduct, else the first date."""
+    """The date of the violation: the first date in a sentence about the conduct — for conduct that went on from
+    one date to another (自…至…持续), the day it ended (行政处罚法第三十六条第二款) — else the first date of a
+    sentence that is not about the case's own steps (决定、送达 …)."""
     first: date | None = None
     for sentence in re.split(r"[。；\n]", text):
-        for m in _DATE.finditer(sentence):
-            y, mo, d = _year(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3))
-            try:
-                found = date(y or 0, mo or 0, d or 0)
-            except ValueError:
-                continue
-            first = first or found
+        found = _dates(sentence)
+        if not found:
+            continue
+        if first is None:
+            first = next((day for m, day in found if not _PROCEDURE_DATE.search(_clause_of(sentence, m))), None)
+        if len(found) > 1 and _CONTINUING.search(sentence) and re.search(r"至|到", sentence[found[0][0].end():
+                                                                                          found[-1][0].start()]):
+            return found[-1][1]
+        for m, day in found:
             if any(cue in sentence for cue in _VIOLATION_CUES) and "决定" not in sentence[: m.start()]:
-                return found
+                return day
     return first
 
 
@@ -205,18 +231,18 @@ class LegalPeriod:
     what: str  # 申请听证 / 申请行政复议 / 提起行政诉讼
     cue: re.Pattern[str]  # the sentence that states it
     days: int  # the period in its unit
-    unit: str  # 日 / 个月
+    units: tuple[str, ...]  # the units the law's period may be written in (五日 of 行政处罚法 are 工作日, art. 85)
     legal: str  # how the article says it
     cite: str
 
 
 _NUMBER = r"([0-9]+|[一二三四五六七八九十百零两〇]+)"
 PERIODS = (
-    LegalPeriod("申请听证", re.compile(r"听证"), 5, "日", "告知后五日内提出（五日为工作日，行政处罚法第八十五条）",
+    LegalPeriod("申请听证", re.compile(r"听证"), 5, ("日", "工作日"), "告知后五日内提出（五日为工作日，行政处罚法第八十五条）",
                 "《行政处罚法》第六十四条第（一）项"),
-    LegalPeriod("申请行政复议", re.compile(r"行政复议|复议"), 60, "日", "自知道或者应当知道该行政行为之日起六十日内",
+    LegalPeriod("申请行政复议", re.compile(r"行政复议|复议"), 60, ("日",), "自知道或者应当知道该行政行为之日起六十日内",
                 "《行政复议法》第二十条"),
-    LegalPeriod("提起行政诉讼", re.compile(r"行政诉讼|提起诉讼|向人民法院"), 6, "个月",
+    LegalPeriod("提起行政诉讼", re.compile(r"行政诉讼|提起诉讼|向人民法院"), 6, ("个月",),
                 "自知道或者应当知道作出行政行为之日起六个月内", "《行政诉讼法》第四十六条"),
 )
 _STATED = re.compile(rf"{_NUMBER}\s*(个工作日|个月|日|天)(?:内|之内|以内)")
@@ -225,9 +251,13 @@ _STATED = re.compile(rf"{_NUMBER}\s*(个工作日|个月|日|天)(?:内|之内|�
 def check_periods(text: str) -> list[Finding]:
     """A 听证, 复议 or 诉讼 period stated otherwise than the law sets it. Each period is paired with the cue of its
     own clause (六十日内向…申请行政复议，或者六个月内…提起行政诉讼), else with the cue of the clause before it
-    (如要求听证，应当在…五日内提出). Only the general periods are checked, not the longer ones other laws allow."""
+    (如要求听证，应当在…五日内提出). Only the general periods are checked, not the longer ones other laws allow.
+    复议 and 诉讼 periods count calendar days and months: 六十个工作日 is wrong. A suit against a 复议决定 has its
+    own fifteen days (行政诉讼法第四十五条); such a sentence is left alone."""
     out: list[Finding] = []
     for sentence in re.split(r"[。；\n]", text):
+        if "复议决定" in sentence:
+            continue
         current: LegalPeriod | None = None
         for clause in re.split(r"[，,]|或者|也可以", sentence):
             kinds = [p for p in PERIODS if p.cue.search(clause)]
@@ -237,8 +267,8 @@ def check_periods(text: str) -> list[Finding]:
             if m is None or current is None:
                 continue
             number = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
-            unit = "个月" if m.group(2) == "个月" else "日"
-            if number is not None and (number, unit) != (current.days, current.unit):
+            unit = {"个月": "个月", "个工作日": "工作日"}.get(m.group(2), "日")
+            if number is not None and (number != current.days or unit not in current.units):
                 out.append(Finding(ERROR, MSG_PERIOD.format(what=current.what, stated=m.group(0), cite=current.cite,
                                                             legal=current.legal), current.cite,
                                    sentence=sentence.strip()))
@@ -247,24 +277,31 @@ def check_periods(text: str) -> list[Finding]:
 
 
 _NOTICE = re.compile(r"告知书|事先告知")
-RIGHTS = (
-    ("陈述、申辩", re.compile(r"陈述|申辩"), "《行政处罚法》第四十四条"),
+RIGHTS = (  # each word of the right must be there: 陈述 alone does not tell of 申辩
+    ("陈述、申辩", (re.compile(r"陈述"), re.compile(r"申辩")), "《行政处罚法》第四十四条"),
 )
-HEARING_MEASURES = re.compile(r"责令停产停业|责令关闭|停业、关闭|吊销|限制从业|降低资质等级")
+HEARING_MEASURES = re.compile(r"责令停产停业|责令停产、停业|责令关闭|停业、关闭|吊销|限制从业|降低资质等级")
 
 
 def check_rights(text: str) -> list[Finding]:
     """A 行政处罚事先告知书 must tell the party of 陈述、申辩 (行政处罚法第四十四条); where it proposes a measure
     that 第六十三条 lists (责令停产停业、责令关闭、吊销许可证件 …) it must tell of the right to a hearing. Whether a
-    fine is 较大数额 depends on the province's threshold, so a missing 听证 notice beside a fine is not judged."""
+    fine or a confiscation is 较大数额 (第六十三条第一款第（一）、（二）项) depends on a threshold the document
+    check does not know, so a missing 听证 notice beside a fine or a 没收 is not judged."""
     if not _NOTICE.search(text[:200]):
         return []
     out = [Finding(ERROR, MSG_RIGHTS_MISSING.format(right=right, cite=cite), cite)
-           for right, cue, cite in RIGHTS if not cue.search(text)]
+           for right, cues, cite in RIGHTS if not all(cue.search(text) for cue in cues)]
     if HEARING_MEASURES.search(text) and "听证" not in text:
         out.append(Finding(ERROR, MSG_RIGHTS_MISSING.format(right="要求听证", cite="《行政处罚法》第六十三条"),
                            "《行政处罚法》第六十三条", sentence=sentence_at(text, HEARING_MEASURES.search(text).start())))
     return out
+
+
+def _stated(condition: str, text: str) -> bool:
+    """The document states the circumstance: its key words (工业噪声, 个人) appear."""
+    core = re.sub(r"^(?:其中，?)?(?:对|污染物为)?|的$", "", condition)
+    return bool(core) and core in text
 
 
 def _escalation_hints(structures, fine: int, text: str) -> list[Finding]:
@@ -306,11 +343,18 @@ def _check_penalties(
         if not any(lo <= fine <= hi for _c, _a, (lo, hi) in ranges):
             c, art, (lo, hi) = ranges[0]
             cite = c.format(short=True)
-            if fine < lo:
-                msg = MSG_FINE_LOW.format(fine=yuan_cn(fine), cite=cite, low=yuan_cn(lo))
+            special = [cond for _c, _a, s, para in structures for cond in s.special_only(fine, _c.item, para)]
+            if any(_stated(cond, text) for cond in special):
+                pass  # lawful under the article's own special range the document names (工业噪声的 …; 对个人 …)
+            elif fine < lo and "减轻" in text:  # 减轻处罚 goes below the minimum, in the cases of 第三十二条
+                out.append(Finding(WARNING, MSG_FINE_REDUCED.format(fine=yuan_cn(fine), cite=cite, low=yuan_cn(lo)),
+                                   cite, art.text))
+            elif fine < lo:
+                out.append(Finding(ERROR, MSG_FINE_LOW.format(fine=yuan_cn(fine), cite=cite, low=yuan_cn(lo)),
+                                   cite, art.text))
             else:
-                msg = MSG_FINE_HIGH.format(fine=yuan_cn(fine), cite=cite, high=yuan_cn(hi))
-            out.append(Finding(ERROR, msg, cite, art.text))
+                out.append(Finding(ERROR, MSG_FINE_HIGH.format(fine=yuan_cn(fine), cite=cite, high=yuan_cn(hi)),
+                                   cite, art.text))
         else:
             out += _escalation_hints(structures, fine, text)
     provided = {m.kind for _c, _a, s, para in structures for m in s.measures(None, None)}

@@ -42,6 +42,8 @@ MSG_REPEALED = "《{law}》已于2026年8月15日被《生态环境法典》废�
 MSG_REPEALED_NO_TARGET = "《{law}》已于2026年8月15日被《生态环境法典》废止，违法行为发生于{when}，请改引法典相应条文（未找到对应条文，请人工核对）"
 MSG_FINE_LOW = "罚款{fine}，低于{cite}法定最低{low}"
 MSG_FINE_HIGH = "罚款{fine}，高于{cite}法定最高{high}"
+MSG_FINE_REDUCED = ("罚款{fine}低于{cite}法定最低{low}，文书写明减轻处罚：须属于《行政处罚法》第三十二条规定的情形，"
+                    "并写明理由，请核对")
 MSG_FINE_ESCALATED = "罚款{fine}超出{cite}一般情形的幅度，只在「{condition}」时适用，决定书未写明该情节，请核对"
 MSG_MEASURE = "决定中“{measure}”，{cite}未规定该处罚措施"
 MSG_CODE_BEFORE = "违法行为发生于{when}（法典施行前），引用法典{cite}须说明适用从旧兼从轻（行政处罚法第三十七条）"

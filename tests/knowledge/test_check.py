@@ -197,3 +197,47 @@ def test_governing_after_code(corpus):
 def test_governing_from_a_code_article(corpus):
     g = governing_rule(corpus, date(2026, 3, 1), "法典", 1102)
     assert g.old is not None and g.code[0].article == 1102
+
+
+# --- what a second reader of the rules found (行政处罚法第三十二条、第三十六条; the articles' special ranges) --------
+def test_conduct_that_went_on_is_dated_by_the_day_it_ended():
+    text = "经查，你公司自2026年7月1日起至2026年9月10日持续超标排放大气污染物。"
+    assert violation_date(text) == date(2026, 9, 10)  # 行政处罚法第三十六条第二款: from the day it ended
+
+
+def test_the_decision_date_is_not_taken_for_the_violation():
+    assert violation_date("本局于2026年10月20日作出决定。") is None
+    assert violation_date("本局于2026年10月20日作出决定。2026年9月3日你公司排放污染物。") == date(2026, 9, 3)
+
+
+def test_a_continuing_violation_past_the_code_date_is_judged_under_the_code(corpus):
+    text = ("经查，你公司自2026年7月1日起至2026年9月10日持续超过大气污染物排放标准排放大气污染物。"
+            "依据《中华人民共和国大气污染防治法》第九十九条第二项的规定，决定处罚款人民币拾伍万元整。")
+    assert any("应引用《生态环境法典》第一千一百零七条" in f.message for f in check_document(text, corpus))
+
+
+def test_a_fine_in_the_articles_special_range_is_lawful_when_the_document_names_it(corpus):
+    """法典第1102条: 二十万至一百万, 其中，污染物为工业噪声的，二万至二十万."""
+    art = corpus.article("中华人民共和国生态环境法典", 1102).text
+    assert "污染物为工业噪声的，罚款数额为二万元以上二十万元以下" in art
+    noise = ("经查，你公司于2026年9月3日未依法取得排污许可证排放工业噪声。依据《生态环境法典》第一千一百零二条，"
+             "决定罚款人民币拾万元整。")
+    assert not [f for f in check_document(noise, corpus) if "法定最低" in f.message]
+    air = noise.replace("排放工业噪声", "排放大气污染物")
+    assert any("低于《生态环境法典》第一千一百零二条法定最低二十万元" in f.message for f in check_document(air, corpus))
+
+
+def test_a_fine_for_an_individual_within_the_individual_range_is_lawful(corpus):
+    """法典第1190条: 对个人可以处二百元以上一千元以下的罚款，对单位可以处二千元以上二万元以下的罚款."""
+    assert "对个人可以处二百元以上一千元以下的罚款" in corpus.article("中华人民共和国生态环境法典", 1190).text
+    text = ("经查，当事人张某（个人）于2026年8月20日在噪声敏感建筑物集中区域使用高音广播喇叭，经责令改正拒不改正。"
+            "依据法典第1190条第一项，决定给予警告，并处罚款500元。")
+    assert not [f for f in check_document(text, corpus) if "法定最低" in f.message]
+
+
+def test_a_reduced_fine_below_the_minimum_is_a_hint_to_check_article_32(corpus):
+    assert "应当从轻或者减轻行政处罚" in corpus.article("中华人民共和国行政处罚法", 32).text
+    text = ("经查，你公司于2026年9月3日超过污染物排放标准排放污染物，主动消除违法行为危害后果，依据《行政处罚法》"
+            "第三十二条第一项，依法减轻处罚，依据《生态环境法典》第一千一百零七条，决定罚款人民币伍万元整。")
+    found = [f for f in check_document(text, corpus) if "法定最低" in f.message]
+    assert found and all(f.severity != ERROR for f in found) and "第三十二条" in found[0].message

@@ -103,6 +103,7 @@ def test_exemption_items_for_the_cited_article_are_pointed_out_as_hints(corpus):
         ("可以在收到本决定书之日起三十日内向某某市人民政府申请行政复议", "申请行政复议"),
         ("也可以在三个月内依法向某某区人民法院提起行政诉讼", "提起行政诉讼"),
         ("如要求听证，应当在收到本告知书之日起三日内提出", "申请听证"),
+        ("可以在收到本决定书之日起六十个工作日内申请行政复议", "申请行政复议"),  # 复议 counts calendar days
     ],
 )
 def test_wrong_periods_are_found(sentence, what):
@@ -116,6 +117,8 @@ def test_wrong_periods_are_found(sentence, what):
         "可以在收到本决定书之日起六十日内申请行政复议，也可以在六个月内向人民法院提起行政诉讼。",
         "如要求听证，应当在收到本告知书之日起五日内提出。",
         "如要求听证，应当在收到本告知书之日起5个工作日内提出。",
+        # a suit against a 复议决定 has its own fifteen days (行政诉讼法第四十五条)
+        "对复议决定不服的，可以在收到复议决定书之日起十五日内向人民法院提起诉讼。",
     ],
 )
 def test_right_periods_pass(text):
@@ -142,6 +145,14 @@ def test_notice_without_the_rights_is_found():
     told = notice + "你单位有权进行陈述和申辩，有要求听证的权利。"
     assert check_rights(told) == []
     assert check_rights("行政处罚决定书\n决定处罚款十五万元。") == []  # a decision is not a notice
+    only_one = "行政处罚事先告知书\n你单位超标排放废气，拟罚款十五万元。你单位可以进行陈述。"
+    assert any("陈述、申辩" in f.message for f in check_rights(only_one))  # 申辩 is a right of its own
+    stop = "行政处罚事先告知书\n拟责令停产、停业。你单位有权进行陈述和申辩。"
+    assert any("要求听证" in f.message for f in check_rights(stop))
+
+
+def test_the_fifteen_days_after_a_review_decision_are_the_articles_own(corpus):
+    assert "收到复议决定书之日起十五日内向人民法院提起诉讼" in corpus.article("中华人民共和国行政诉讼法", 45).text
 
 
 def test_sentence_at_narrows_a_long_sentence_to_its_clause():
