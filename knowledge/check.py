@@ -343,7 +343,7 @@ def _check_penalties(
         if not any(lo <= fine <= hi for _c, _a, (lo, hi) in ranges):
             c, art, (lo, hi) = ranges[0]
             cite = c.format(short=True)
-            special = [cond for _c, _a, s, para in structures for cond in s.special_only(fine, _c.item, para)]
+            special = [cond for sc, _a, s, para in structures for cond in s.special_only(fine, sc.item, para)]
             if any(_stated(cond, text) for cond in special):
                 pass  # lawful under the article's own special range the document names (工业噪声的 …; 对个人 …)
             elif fine < lo and "减轻" in text:  # 减轻处罚 goes below the minimum, in the cases of 第三十二条

@@ -170,18 +170,23 @@ class PenaltyStructure:
         """The special ranges of the article that allow `amount` (其中，污染物为工业噪声的 …; 对个人 …): their
         conditions or targets as written."""
         return list(dict.fromkeys(
-            (f.condition if f.condition and any(w in f.condition for w in _SPECIAL) else f.target) or ""
+            (f.condition if _special(f) else f.target) or ""
             for p in self.applicable(item, paragraph) for f in p.fines
             if f.kind == "amount" and f.high is not None and (f.low or 0) <= amount <= f.high
-            and ((f.condition and any(w in f.condition for w in _SPECIAL)) or f.target == "对个人")))
+            and (_special(f) or f.target == "对个人")))
 
 
 _ESCALATION = re.compile(r"情节|拒不|逾期|造成|致使|被责令|二年内|再次|屡次|后果|多次|未完成|无法")
 _SPECIAL = ("其中", "污染物为")
 
 
+def _special(f: Fine) -> bool:
+    """A special range of the article (其中，污染物为工业噪声的 …), beside its ordinary one."""
+    return bool(f.condition) and any(w in f.condition for w in _SPECIAL)
+
+
 def _principal(f: Fine) -> bool:
-    if f.condition and any(w in f.condition for w in _SPECIAL):
+    if _special(f):
         return False
     return not f.target or f.target in ("对单位", "对企业事业单位")
 

@@ -60,7 +60,10 @@ class IssuedInvite:
     unit_name: str
     role: Role
     expires_at: datetime
-    created_by: int | None = None
+
+
+def _issued(invite: Invite) -> IssuedInvite:
+    return IssuedInvite(invite.code, invite.unit.name, invite.role, _aware(invite.expires_at))
 
 
 def _member(u: User) -> Member:
@@ -162,8 +165,7 @@ class UserService:
                 if actor.unit_id is None:
                     return []
                 q = q.where(Invite.unit_id.in_(subtree_ids(await load_tree(s), actor.unit_id)))
-            return [IssuedInvite(i.code, i.unit.name, i.role, _aware(i.expires_at), i.created_by)
-                    for i in await s.scalars(q.limit(50))]
+            return [_issued(i) for i in await s.scalars(q.limit(50))]
 
     async def revoke_invite(self, actor_id: int, code: str, now: datetime | None = None) -> IssuedInvite:
         """An unused code of a unit the actor manages stops working at once (audited)."""
@@ -182,7 +184,7 @@ class UserService:
             if invite.revoked_at is None:
                 invite.revoked_at, invite.revoked_by = now, actor_id
                 audit.record(s, actor_id, "invite.revoke", code=code, unit=invite.unit.name)
-            return IssuedInvite(invite.code, invite.unit.name, invite.role, _aware(invite.expires_at), invite.created_by)
+            return _issued(invite)
 
     async def _check_can_invite(self, s: AsyncSession, actor: User | None, unit_id: int, role: Role) -> None:
         if actor is None or actor.role not in MANAGER_ROLES:
@@ -219,10 +221,9 @@ class UserService:
             return [_member(u) for u in rows]
 
 
-async def may_oversee_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:
-    """Reading a unit's cases and figures: admins every unit; unit admins and 督查 supervisors their unit and the
-    units below it; officers none (their own unit's figures are checked by the caller)."""
-    if member is None or member.role not in OVERSIGHT_ROLES:
+async def _reaches(session: AsyncSession, member: Member | None, unit_id: int, roles: frozenset[Role]) -> bool:
+    """Admins reach every unit; the other `roles` their own unit and the units below it."""
+    if member is None or member.role not in roles:
         return False
     if member.role == Role.admin:
         return True
@@ -231,12 +232,12 @@ async def may_oversee_unit(session: AsyncSession, member: Member | None, unit_id
     return unit_id in subtree_ids(await load_tree(session), member.unit_id)
 
 
+async def may_oversee_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:
+    """Reading a unit's cases and figures: admins every unit; unit admins and 督查 supervisors their unit and the
+    units below it; officers none (their own unit's figures are checked by the caller)."""
+    return await _reaches(session, member, unit_id, OVERSIGHT_ROLES)
+
+
 async def may_manage_unit(session: AsyncSession, member: Member | None, unit_id: int) -> bool:
     """Admins manage every unit; a unit admin their unit and the units below it; officers none."""
-    if member is None or member.role == Role.officer:
-        return False
-    if member.role == Role.admin:
-        return True
-    if member.role != Role.unit_admin or member.unit_id is None:
-        return False
-    return unit_id in subtree_ids(await load_tree(session), member.unit_id)
+    return await _reaches(session, member, unit_id, MANAGER_ROLES)

@@ -21,8 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.botapi_server import BotAPIServer
 from support.process import BotProcess, wait_until
-
-from bot.storage import Database, Role, Unit, User
+from support.seeding import add_unit_with_officers
 
 pytestmark = pytest.mark.faults
 
@@ -51,15 +50,8 @@ class PushOutcome:
 
 
 async def _seed(data_dir: Path, officers: int) -> None:
-    database = Database(f"sqlite+aiosqlite:///{data_dir / 'lawbot.sqlite3'}")
-    await database.migrate()
-    async with database.session() as s:
-        unit = Unit(name="推送测试大队")
-        s.add(unit)
-        await s.flush()
-        s.add_all([User(id=FIRST_ID + i, name=f"队员{i:03d}", role=Role.officer, unit_id=unit.id)
-                   for i in range(officers)])
-    await database.dispose()
+    await add_unit_with_officers(f"sqlite+aiosqlite:///{data_dir / 'lawbot.sqlite3'}", "推送测试大队",
+                                 {FIRST_ID + i: f"队员{i:03d}" for i in range(officers)})
 
 
 def _sending_users(data_dir: Path) -> set[int]:

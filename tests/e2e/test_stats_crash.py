@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from support.botapi_server import BotAPIServer
 from support.process import BotProcess, wait_until
+from support.seeding import add_unit_with_officers
 from test_stats_chat import BLOCK
-
-from bot.storage import Database, Role, Unit, User
 
 pytestmark = pytest.mark.faults
 
@@ -28,14 +27,7 @@ TIMEOUT = 90.0
 
 
 async def _seed(data_dir: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{data_dir / 'lawbot.sqlite3'}")
-    await database.migrate()
-    async with database.session() as s:
-        unit = Unit(name="统计测试大队")
-        s.add(unit)
-        await s.flush()
-        s.add(User(id=OFFICER, name="统计员", role=Role.officer, unit_id=unit.id))
-    await database.dispose()
+    await add_unit_with_officers(f"sqlite+aiosqlite:///{data_dir / 'lawbot.sqlite3'}", "统计测试大队", {OFFICER: "统计员"})
 
 
 def _reports(data_dir: Path) -> dict[str, tuple[int, str]]:
