@@ -55,7 +55,7 @@ def api_urls(base: str) -> tuple[str, str]:
 def load_knowledge(settings: Settings) -> KnowledgeBase:
     kb = KnowledgeBase.open(settings.data_dir, settings.corpus_dir_list, semantic=settings.semantic)
     if kb.vectors is not None:
-        kb.vectors.build_in_background()  # a first start: lexical answers at once, the fusion once vectors are in
+        kb.vectors.build_in_background()  # a first start: lexical answers at once, hybrid once vectors are in
     return kb
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from knowledge import fusion, texts
+from knowledge import rerank, texts
 from knowledge.citations_glue import cited_hits
 from knowledge.corpus import load_corpus
 from knowledge.hits import Hit, SearchResult
@@ -74,16 +74,15 @@ class KnowledgeBase:
         return result
 
     def _ranked(self, query: str, depth: int) -> list[Hit]:
-        """Lexical, fused with the semantic ranking once its vectors are ready."""
+        """Lexical, and both sides ranked together (knowledge.rerank) once the vectors are ready."""
         if self.vectors is None or not self.vectors.ready:
             return self.searcher.ranked(query, depth)
         # the query's vector is computed beside the lexical search (the engine releases the GIL)
-        semantic = self._embedding.submit(self.vectors.search, query, fusion.DEPTH)
+        semantic = self._embedding.submit(self.vectors.ranking, query, rerank.SEMANTIC_DEPTH)
         terms = self.searcher.terms(query)
-        lexical = self.searcher.ranked(query, max(depth, fusion.DEPTH), terms, snippets=False)
-        fused = fusion.fuse(lexical, semantic.result(), lambda s: self.searcher.hit(s.law_id, s.article),
-                            self.searcher.weigher(query, terms), depth)
-        return self.searcher.add_snippets(fused, terms)
+        lexical = self.searcher.scored(query, rerank.LEXICAL_DEPTH, terms)
+        hits = rerank.rank(query, terms, lexical, semantic.result(), self.searcher, depth)
+        return self.searcher.add_snippets(hits, terms)
 
     def _cited(self, query: str, result: SearchResult) -> list[Hit]:
         """Articles the query cites directly (via knowledge.citations)."""

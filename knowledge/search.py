@@ -25,7 +25,8 @@ from knowledge.analysis import (
 from knowledge.bm25 import idf, term_weight
 from knowledge.corpus import Corpus
 from knowledge.hits import Hit
-from knowledge.index import article_key
+from knowledge.index import article_key, parse_item_key
+from knowledge.liability import is_liability
 from knowledge.model import CODE_NAME, STATUS_REPEALED, Article, Law
 from knowledge.typos import Corrector
 
@@ -45,13 +46,6 @@ PENALTY_WEIGHT = 2.5
 # same procedure (dev: any weight 1.2–1.7 gives the same ranking; procedure MRR 0.737 → 0.772).
 PERIOD_WEIGHT = 1.3
 _FIELDS = (("text", 1.0), ("headings", 1.0), ("lawname", 1.0))
-_FINE = re.compile(r"处[^。；]{0,40}罚款|罚款[^。；]{0,10}元|没收|吊销|责令停业|拘留")
-
-
-def is_liability(article: Article) -> bool:
-    """A 罚则 article: under a 法律责任 heading, or it sets fines/measures itself."""
-    where = f"{article.chapter or ''}{article.section or ''}"
-    return "法律责任" in where or "罚则" in where or bool(_FINE.search(article.text))
 
 
 def _repealed_citation(corpus: Corpus) -> re.Pattern | None:
@@ -74,12 +68,34 @@ class _Doc:
     period: bool  # states a period
 
 
+@dataclass
+class Scored:
+    """One article's lexical match: its own BM25 (weighted for officers), the share of the question's word
+    weight it contains, and its best 项 document, when it has items."""
+
+    doc: _Doc
+    base: float  # BM25 of the article document
+    score: float  # base times the question's weights (the lexical ranking's order)
+    coverage: float  # 0..1: idf-weighted share of the question's terms the article contains
+    item_base: float = 0.0  # BM25 of its best 项 document
+    paragraph: int | None = None  # that 项
+    item: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.doc.law.law_id, self.doc.article.number
+
+
 class Searcher:
     """BM25 over the whoosh index's postings, held in memory for millisecond queries.
 
     whoosh stores and analyses; at open, each term's postings are turned once into precomputed BM25
     weights (per field, with field boosts), so a query is a few sparse additions instead of a whoosh
     query tree walk (which took 30-150 ms per question here).
+
+    The index holds two kinds of documents: articles, and the 项 of multi-item 罚则 articles
+    (knowledge.index.item_documents). Each kind is normalised against its own kind's lengths, and idf counts
+    articles only, so an article's score does not depend on whether its neighbours have items.
     """
 
     K1 = 1.2
@@ -102,31 +118,60 @@ class Searcher:
             )
         self._by_key = docs_by_key
         with index.reader() as reader:
-            self._docs: list[_Doc | None] = [
-                docs_by_key.get(fields.get("key", "")) for _, fields in reader.iter_docs()
-            ]
-            self._postings = self._load_postings(reader)
+            self._docs: list[_Doc | None] = []  # article documents, by whoosh document number
+            self._items: dict[int, tuple[int, int, int]] = {}  # 项 document → (article document, 款, 项)
+            self._item_doc: dict[tuple[int, int, int], int] = {}  # and back
+            self._clauses: dict[int, frozenset[str]] = {}  # document → words of its opening clause
+            article_doc: dict[str, int] = {}
+            pending: list[tuple[int, str]] = []
+            for number, fields in reader.iter_docs():
+                key = fields.get("key", "")
+                self._clauses[number] = frozenset((fields.get("clause") or "").split())
+                while len(self._docs) <= number:
+                    self._docs.append(None)
+                if parse_item_key(key) is None:
+                    self._docs[number] = docs_by_key.get(key)
+                    article_doc[key] = number
+                else:
+                    pending.append((number, key))
+            for number, key in pending:
+                law_id, article, paragraph, item = parse_item_key(key)
+                owner = article_doc.get(article_key(law_id, article))
+                if owner is not None and self._docs[owner] is not None:
+                    self._items[number] = (owner, paragraph, item)
+                    self._item_doc[owner, paragraph, item] = number
+            self._article_doc = article_doc
+            self._postings, self._idf = self._load_postings(reader)
 
-    def _load_postings(self, reader) -> dict[str, tuple[list[int], list[float]]]:
-        n_docs = max(reader.doc_count(), 1)
+    def _load_postings(self, reader) -> tuple[dict[str, tuple[list[int], list[float]]], dict[str, float]]:
         boosts = dict(_FIELDS)
-        lengths = {
-            field: [reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all())]
-            for field in boosts
-        }
-        average = {field: (sum(ls) / n_docs) or 1.0 for field, ls in lengths.items()}
+        n_all = reader.doc_count_all()
+        is_item = [d in self._items for d in range(n_all)]
+        n_articles = max(n_all - sum(is_item), 1)
+        lengths = {field: [reader.doc_field_length(d, field) or 0 for d in range(n_all)] for field in boosts}
+        average: dict[tuple[str, bool], float] = {}
+        for field, ls in lengths.items():
+            for kind in (False, True):
+                chosen = [n for n, item in zip(ls, is_item, strict=True) if item is kind]
+                average[field, kind] = (sum(chosen) / len(chosen)) if chosen and sum(chosen) else 1.0
         merged: dict[str, dict[int, float]] = {}
+        article_df: dict[str, set[int]] = {}
+        raw: list[tuple[str, str, list[tuple[int, float]]]] = []
         for field, term in reader.all_terms():
             if field not in boosts:
                 continue
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
             postings = list(reader.postings(field, term).items_as("frequency"))
-            term_idf = idf(n_docs, len(postings))
-            target = merged.setdefault(term.decode("utf-8") if isinstance(term, bytes) else term, {})
-            field_lengths, avg, boost = lengths[field], average[field], boosts[field]
+            raw.append((field, word, postings))
+            article_df.setdefault(word, set()).update(d for d, _ in postings if not is_item[d])
+        term_idf = {word: idf(n_articles, len(docs)) for word, docs in article_df.items()}
+        for field, word, postings in raw:
+            target = merged.setdefault(word, {})
+            field_lengths, boost = lengths[field], boosts[field]
             for doc, tf in postings:
-                weight = term_weight(tf, field_lengths[doc], avg, self.K1, self.B)
-                target[doc] = target.get(doc, 0.0) + boost * term_idf * weight
-        return {term: (list(w), list(w.values())) for term, w in merged.items()}
+                weight = term_weight(tf, field_lengths[doc], average[field, is_item[doc]], self.K1, self.B)
+                target[doc] = target.get(doc, 0.0) + boost * term_idf[word] * weight
+        return {term: (list(w), list(w.values())) for term, w in merged.items()}, term_idf
 
     def close(self) -> None:
         self._postings.clear()
@@ -137,9 +182,27 @@ class Searcher:
         return Corrector({word: len(docs) for word, (docs, _) in self._postings.items()},
                          segment=tokenizer().lcut, stop_words=STOP_WORDS)
 
+    def clause_coverage(self, key: tuple[str, int], terms, paragraph: int | None = None,
+                        item: int | None = None) -> float:
+        """The idf-weighted share of the article's (or its 项's) opening clause — the conduct it is about — that
+        the question's terms cover: 超标排放废气 covers the general rule's 超过污染物排放标准…排放污染物, not
+        the clause of an article on importing vehicles that also mentions the standard."""
+        number = self._article_doc.get(article_key(*key))
+        if number is not None and item is not None:
+            number = self._item_doc.get((number, paragraph, item))
+        clause = self._clauses.get(number, frozenset()) if number is not None else frozenset()
+        total = sum(self._idf.get(w, 0.0) for w in clause)
+        if not total:
+            return 0.0
+        asked = {w for w, _ in terms}
+        return sum(self._idf.get(w, 0.0) for w in clause if w in asked) / total
+
+    def doc(self, law_id: str, number: int) -> _Doc | None:
+        return self._by_key.get(article_key(law_id, number))
+
     def hit(self, law_id: str, number: int) -> Hit | None:
         """A hit (without snippet) for an article another ranking found (the semantic one)."""
-        doc = self._by_key.get(article_key(law_id, number))
+        doc = self.doc(law_id, number)
         return Hit(doc.law, doc.article, 0.0) if doc else None
 
     @staticmethod
@@ -153,7 +216,7 @@ class Searcher:
         """What the ranking multiplies an article's match by for this question (prior, 罚则, period), for
         another ranking (the semantic one) to order its candidates the same way; 0 for unknown articles."""
         weigh = self._weigher(query, self.terms(query) if terms is None else terms)
-        return lambda law_id, number: weigh(doc) if (doc := self._by_key.get(article_key(law_id, number))) else 0.0
+        return lambda law_id, number: weigh(doc) if (doc := self.doc(law_id, number)) else 0.0
 
     @staticmethod
     def _weigher(query: str, terms: list[tuple[str, float]]) -> Callable[[_Doc], float]:
@@ -178,25 +241,54 @@ class Searcher:
             tokens += words(correction)
         return expand(tokens)
 
-    def ranked(self, query: str, limit: int = 10, terms: list[tuple[str, float]] | None = None,
-               snippets: bool = True) -> list[Hit]:
-        """The best `limit` articles; `terms` when the caller has them already, `snippets` False when the
-        caller will cut the list further (snippets are the costly part of a long list)."""
+    def scored(self, query: str, limit: int, terms: list[tuple[str, float]] | None = None) -> list[Scored]:
+        """The best `limit` articles by their weighted match, article and 项 documents alike: an article
+        whose 项 matches better than the whole counts by that 项."""
         query = query[:MAX_QUERY_CHARS]
         terms = self.terms(query) if terms is None else terms
-        if not terms:
-            return []
         scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        total = sum(weight * self._idf.get(word, 0.0) for word, weight in terms) or 1.0
         for word, weight in terms:
             postings = self._postings.get(word)
             if not postings:
                 continue
+            share = weight * self._idf[word] / total
             for doc, w in zip(*postings):
                 scores[doc] = scores.get(doc, 0.0) + weight * w
+                covered[doc] = covered.get(doc, 0.0) + share
+        items: dict[int, tuple[float, int, int]] = {}
+        for doc, base in scores.items():
+            owner = self._items.get(doc)
+            if owner is not None and base > items.get(owner[0], (0.0, 0, 0))[0]:
+                items[owner[0]] = (base, owner[1], owner[2])
         weigh = self._weigher(query, terms)
-        scored = [(base * weigh(doc), doc) for doc_id, base in scores.items() if (doc := self._docs[doc_id])]
-        best = heapq.nlargest(limit, scored, key=lambda pair: pair[0])
-        hits = [Hit(d.law, d.article, round(s, 4)) for s, d in best]
+        ranked: list[tuple[float, int]] = []
+        for number in set(scores) | set(items):
+            doc = self._docs[number] if number < len(self._docs) else None
+            if doc is not None:
+                ranked.append((max(scores.get(number, 0.0), items.get(number, (0.0,))[0]) * weigh(doc), number))
+        found = []
+        for score, number in heapq.nlargest(limit, ranked):
+            item_base, paragraph, item = items.get(number, (0.0, None, None))
+            found.append(Scored(self._docs[number], scores.get(number, 0.0), score,
+                                min(covered.get(number, 0.0), 1.0), item_base, paragraph, item))
+        return found
+
+    def ranked(self, query: str, limit: int = 10, terms: list[tuple[str, float]] | None = None,
+               snippets: bool = True) -> list[Hit]:
+        """The best `limit` articles; `terms` when the caller has them already, `snippets` False when the
+        caller will cut the list further (snippets are the costly part of a long list). A hit names the 项
+        whose document outscored the article's own."""
+        terms = self.terms(query[:MAX_QUERY_CHARS]) if terms is None else terms
+        if not terms:
+            return []
+        hits = []
+        for s in self.scored(query, limit, terms):
+            hit = Hit(s.doc.law, s.doc.article, round(s.score, 4))
+            if s.item_base > s.base:
+                hit.paragraph, hit.item = s.paragraph, s.item
+            hits.append(hit)
         return self.add_snippets(hits, terms) if snippets else hits
 
 

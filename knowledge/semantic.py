@@ -6,6 +6,7 @@ matches and the hit can name it.
     vectors = SemanticIndex.open(data_dir / "vectors", corpus)     # cached vectors, or None fields until built
     vectors.build(progress=print)                                  # embeds only what the cache lacks
     vectors.search("河沟里有股怪味儿", 50) -> [SemanticHit(law_id, article, paragraph, item, score)]
+    vectors.ranking("河沟里有股怪味儿", 50) -> SemanticRanking(hits, cosine of every article, top)
 
 The cache is keyed by the text of each unit (sha1), not by the corpus as a whole: a changed law re-embeds
 its own articles only. Where the engine cannot run (no AVX2, the package missing) `available()` is False and
@@ -19,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -27,9 +28,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from knowledge.corpus import Corpus
+from knowledge.index import item_documents
 from knowledge.model import STATUS_CURRENT as CURRENT
 from knowledge.model import Article, Law
-from knowledge.search import is_liability
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ class SemanticHit:
     score: float
 
 
+@dataclass(frozen=True)
+class SemanticRanking:
+    hits: list[SemanticHit]  # the best articles, best first
+    cosine: dict[tuple[str, int], float]  # (law_id, article) → its best unit's cosine, every embedded article
+    top: float  # the best cosine of all
+    rank: dict[tuple[str, int], int] = field(default_factory=dict)  # every embedded article's place, from 0
+
+
 def _head(law: Law, article: Article) -> str:
     where = " ".join(filter(None, (article.chapter, article.section, article.label)))
     return f"{law.short_name}{article.number_cn} {where} "
@@ -81,15 +90,16 @@ def units(corpus: Corpus) -> Iterator[Unit]:
         if law.status != CURRENT or law.level != LEVEL:
             continue
         head = _head(law, article)
-        yield Unit(law.law_id, article.number, None, None, (head + article.text.replace("\n", ""))[:MAX_CHARS])
-        if not is_liability(article):
-            continue
-        for p_no, paragraph in enumerate(article.paragraphs, start=1):
-            if len(paragraph.items) < 2:
-                continue
-            for item in paragraph.items:
-                text = f"{head}{paragraph.text}{item.text}{paragraph.tail}"
-                yield Unit(law.law_id, article.number, p_no, item.number, text[:MAX_CHARS])
+        whole = head + article.text.replace("\n", "")
+        yield Unit(law.law_id, article.number, None, None, whole[:MAX_CHARS])
+        if len(whole) > MAX_CHARS and len(article.paragraphs) > 1:
+            # the cut leaves the later 款 unread: each gets a vector of its own
+            for p_no, paragraph in enumerate(article.paragraphs, start=1):
+                if p_no > 1 or len(head + paragraph.text) > MAX_CHARS:
+                    yield Unit(law.law_id, article.number, p_no, None,
+                               (head + paragraph.render().replace("\n", ""))[:MAX_CHARS])
+        for p_no, i_no, text, _ in item_documents(article):  # the 项 the lexical side scores on their own
+            yield Unit(law.law_id, article.number, p_no, i_no, (head + text)[:MAX_CHARS])
 
 
 def engine_problem() -> str | None:
@@ -218,8 +228,12 @@ class SemanticIndex:
 
     def search(self, query: str, limit: int = 50) -> list[SemanticHit]:
         """Articles by their best unit's cosine similarity; [] until the vectors are ready."""
+        return self.ranking(query, limit).hits
+
+    def ranking(self, query: str, limit: int = 50) -> SemanticRanking:
+        """The best `limit` articles, and every article's best cosine (for articles the lexical side found)."""
         if self.matrix is None or not query.strip():
-            return []
+            return SemanticRanking([], {}, 0.0, {})
         scores = self.matrix @ self.embedder.query(query[:MAX_CHARS])
         best: dict[tuple[str, int], SemanticHit] = {}
         for row in np.argsort(-scores)[: limit * 4]:
@@ -230,7 +244,24 @@ class SemanticIndex:
                 best[key] = SemanticHit(unit.law_id, unit.article, paragraph, item, float(scores[row]))
                 if len(best) == limit:
                     break
-        return list(best.values())
+        starts, keys = self._groups
+        per_article = np.maximum.reduceat(scores, starts)
+        cosine = dict(zip(keys, per_article.tolist(), strict=True))
+        order = np.empty(len(keys), dtype=np.intp)
+        order[np.argsort(-per_article, kind="stable")] = np.arange(len(keys))
+        return SemanticRanking(list(best.values()), cosine, float(per_article.max()),
+                               dict(zip(keys, order.tolist(), strict=True)))
+
+    @cached_property
+    def _groups(self) -> tuple[np.ndarray, list[tuple[str, int]]]:
+        """The first row of each article's units (they are contiguous) and the articles in that order."""
+        starts, keys = [], []
+        for row, unit in enumerate(self.units):
+            key = (unit.law_id, unit.article)
+            if not keys or keys[-1] != key:
+                starts.append(row)
+                keys.append(key)
+        return np.array(starts, dtype=np.intp), keys
 
     def _clear_item(self, key: tuple[str, int], scores: np.ndarray) -> tuple[int | None, int | None]:
         """The 项 whose vector beats the article's other 项 by ITEM_MARGIN, else (None, None): a hit names an

@@ -11,8 +11,8 @@ import pytest
 from support.penalty_reading import read
 
 from knowledge.cnnum import int_to_cn
+from knowledge.liability import is_liability
 from knowledge.penalties import parse_article, summarize
-from knowledge.search import is_liability
 
 CODE = "中华人民共和国生态环境法典"
 CODE_LIABILITY = range(1085, 1239)  # 第七编 法律责任和附则: 罚则 articles 1085–1238

@@ -116,6 +116,10 @@ def test_missing_paragraph_notice(kb):
 
 # --- situation questions: the Code's 罚则 in the top 3 ----------------------------------------------------
 SITUATIONS = [
+    # found since 项 documents score on their own (were known failures before)
+    ("废气超标排放怎么罚", 1107),
+    ("企业私设暗管把废水偷偷排出去", 1108),
+    ("危险废物交给没有经营许可证的单位处置", 1175),
     ("危险废物仓库门口没有设置识别标志怎么罚", 1175),
     ("危废交给无资质单位处置怎么罚", 1175),
     ("未批先建怎么罚", 1095),
@@ -144,12 +148,9 @@ SITUATIONS = [
     ("拒绝阻挠环保执法人员监督检查", 1229),
 ]
 # Ranking failures seen when these tests were written (reported to the lead, who tunes the weights).
-RANKING_FAILURES = [
-    ("废气超标排放怎么罚", 1107),  # 1122/1121 (机动车) and the 恶臭 复函 rank first; 1107 is 6th
+RANKING_FAILURES = [  # the lexical ranking alone (the fixture has no vectors)
     ("没有排污许可证排放污染物怎么罚", 1102),  # 1103/1104/1105 first; 1102 is 4th
-    ("随意倾倒工业固体废物怎么罚", 1169),  # 1171/1170/1179 first; 1169 is 4th
-    ("企业私设暗管把废水偷偷排出去", 1108),  # 1139 and 水污法83 first; 1108 is 4th
-    ("危险废物交给没有经营许可证的单位处置", 1175),  # 危险废物经营许可证管理办法 fills the top
+    ("随意倾倒工业固体废物怎么罚", 1169),  # 1171/1170/1068/1179 first; 1169 is 5th
 ]
 
 

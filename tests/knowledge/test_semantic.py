@@ -15,11 +15,11 @@ import threading
 import numpy as np
 import pytest
 
-from knowledge import fusion
+from knowledge import rerank
 from knowledge.corpus import Corpus
 from knowledge.engine import KnowledgeBase
 from knowledge.model import CODE_NAME, STATUS_REPEALED, Article, Item, Law, Paragraph
-from knowledge.semantic import Embedder, SemanticHit, SemanticIndex, engine_problem, units
+from knowledge.semantic import Embedder, SemanticHit, SemanticIndex, SemanticRanking, engine_problem, units
 
 pytestmark = pytest.mark.skipif(engine_problem() is not None, reason=f"semantic engine: {engine_problem()}")
 
@@ -174,9 +174,11 @@ class GivenRanking:
     def ready(self) -> bool:
         return self.hits is not None
 
-    def search(self, query: str, limit: int) -> list[SemanticHit]:
+    def ranking(self, query: str, limit: int) -> SemanticRanking:
         self.queries.append(query)
-        return (self.hits or [])[:limit]
+        hits = (self.hits or [])[:limit]
+        return SemanticRanking(hits, {(h.law_id, h.article): h.score for h in hits},
+                               max((h.score for h in hits), default=0.0))
 
 
 @pytest.fixture(scope="module")
@@ -246,16 +248,18 @@ def test_citations_and_successors_stay_on_top_whatever_the_semantic_side_says(re
         real_kb.vectors = None
 
 
-def test_fusion_ranks_by_both_sides_and_ignores_unknown_articles(real_kb):
+def test_both_sides_ranked_together_and_unknown_articles_ignored(real_kb):
     searcher = real_kb.searcher
-    lexical = searcher.ranked("超标排放大气污染物", 5)
+    question = "超标排放大气污染物"
+    terms = searcher.terms(question)
+    lexical = searcher.scored(question, rerank.LEXICAL_DEPTH, terms)
     code = code_id(real_kb)
-    semantic = [SemanticHit("no-such-law", 1, None, None, 0.99),
-                SemanticHit(lexical[2].law.law_id, lexical[2].article.number, None, None, 0.9),
-                SemanticHit(code, 1234, None, None, 0.5)]
-    fused = fusion.fuse(lexical, semantic, lambda s: searcher.hit(s.law_id, s.article),
-                        searcher.weigher("超标排放大气污染物"), 10)
-    names = [(h.law.law_id, h.article.number) for h in fused]
-    assert names[0] == (lexical[2].law.law_id, lexical[2].article.number)  # found by both sides
-    assert ("no-such-law", 1) not in names and (code, 1234) in names
-    assert len(names) == len(set(names))
+    third = lexical[2].key
+    hits = [SemanticHit("no-such-law", 1, None, None, 0.99), SemanticHit(*third, None, None, 0.9),
+            SemanticHit(code, 1234, None, None, 0.5)]
+    semantic = SemanticRanking(hits, {(h.law_id, h.article): h.score for h in hits}, 0.99)
+    ranked = rerank.rank(question, terms, lexical, semantic, searcher, 10)
+    names = [(h.law.law_id, h.article.number) for h in ranked]
+    assert names[0] == third  # found by both sides: the semantic side's first known article goes first
+    assert ("no-such-law", 1) not in names and len(names) == len(set(names))
+    assert (code, 1234) in [c.key for c in rerank.candidates(lexical, semantic, searcher)]
