@@ -114,12 +114,14 @@ def _successor_lines(law: Law, article: Article, paragraph: int | None, item: in
     if law.name not in REPLACED_BY_CODE:
         return []
     found = mapping.successors(law.name, article.number, item)
+    gone = mapping.dropped(law.name, article.number, item)
+    dropped = [texts.DROPPED_LINE.format(text=gone)] if gone else []
     if not found:
-        return []
+        return dropped
     numbers = "、".join(f"第{int_to_cn(int(n))}条" for n, _conf in found[:3])
     if not mapping.is_confident(found):
-        return [texts.SUCCESSOR_UNSURE_LINE.format(text=f"《生态环境法典》{numbers}")]
-    return [texts.SUCCESSOR_LINE.format(text=f"《生态环境法典》{numbers}")]
+        return [texts.SUCCESSOR_UNSURE_LINE.format(text=f"《生态环境法典》{numbers}"), *dropped]
+    return [texts.SUCCESSOR_LINE.format(text=f"《生态环境法典》{numbers}"), *dropped]
 
 
 def _record_lines(law: Law, article: Article, paragraph: int | None, item: int | None) -> list[str]:

@@ -22,7 +22,7 @@ from knowledge.corpus import import_folder, load_corpus
 from knowledge.documents import DocumentError, joins_lines, kind_of, normalise, read_document
 from knowledge.engine import KnowledgeBase
 from knowledge.exemptions import load_exemptions
-from knowledge.mapping import is_confident, predecessors, resolve_law_name, successors
+from knowledge.mapping import dropped, is_confident, predecessors, resolve_law_name, successors
 from knowledge.model import CODE_NAME
 from knowledge.ocr import PageReader
 from knowledge.texts import MSG_DOC_TYPE
@@ -191,12 +191,14 @@ def map_one(text: str) -> str:
     if law is None:
         return texts.MSG_NOT_REPEALED.format(law=c.law_name.removeprefix("中华人民共和国"))
     succ = successors(law, c.article, c.item)
+    gone = dropped(law, c.article, c.item)
+    tail = [texts.MSG_DROPPED.format(what=gone)] if gone else []
     if not succ:
-        return texts.MSG_NO_SUCCESSOR.format(cite=_cite(law, c.article, c.item))
+        return "\n".join([texts.MSG_NO_SUCCESSOR.format(cite=_cite(law, c.article, c.item)), *tail])
     head = f"{_cite(law, c.article, c.item)} → 法典："
     lines = [head if is_confident(succ) else texts.MSG_UNSURE_SUCCESSOR.format(cite=_cite(law, c.article, c.item))]
     lines += [f"  {_cite(CODE_NAME, n, None)}（置信度 {conf:.2f}）" for n, conf in succ]
-    return "\n".join(lines)
+    return "\n".join(lines + tail)
 
 
 def map_batch(lines: list[str]) -> list[dict]:

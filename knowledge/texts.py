@@ -12,6 +12,7 @@ AMBIGUOUS_LAW = "“{text}”可能指：{options}。请写全法律名称再问
 MSG_NO_CITATION = "没有识别出条文，请写成“大气法99条”或“《大气污染防治法》第九十九条第一项”"
 MSG_NOT_REPEALED = "《{law}》不是法典废止的法律"
 MSG_NO_SUCCESSOR = "{cite}：法典中未找到对应条文"
+MSG_DROPPED = "  法典未保留：{what}（经逐条核对，法典中已无承接这一规定的条文）"
 MSG_UNSURE_SUCCESSOR = "{cite}：未找到确定的对应条文。以下只是候选，请对照条文核实："
 SUCCESSOR_SNIPPET = "原《{law}》第{article}条的继受条文（匹配置信度 {confidence:.2f}）"
 CANDIDATE_SNIPPET = "原《{law}》第{article}条：未找到确定的对应条文，这是候选之一（匹配置信度 {confidence:.2f}），请核实"

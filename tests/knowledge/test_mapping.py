@@ -17,6 +17,7 @@ from knowledge.mapping import (
     Matcher,
     apply_overrides,
     build_data,
+    dropped,
     entry_key,
     load_overrides,
     predecessors,
@@ -141,3 +142,37 @@ def test_a_guessed_successor_hit_says_it_is_a_candidate(kb):
     sure = [h for h in kb.search(f"环境保护法第{high}条对应法典哪条").hits if h.kind == "successor"]
     assert guessed and all("未找到确定的对应条文" in h.snippet and h.confidence < CONFIDENT for h in guessed)
     assert sure and "继受条文" in sure[0].snippet
+
+
+def test_what_the_code_dropped_is_the_old_rule_and_is_said(corpus):
+    """Each `dropped` phrase of the review describes the old article (most of its character pairs are in the
+    article's text), and `lawbot map` says it under the successors, or instead of them."""
+    reviewed = [ov for ov in load_overrides() if ov.get("dropped")]
+    assert len(reviewed) >= 10
+    for ov in reviewed:
+        law, article, item = ov["old"]
+        text = "".join(corpus.article(law, article).text.split())
+        phrase = ov["dropped"]
+        pairs = [phrase[i:i + 2] for i in range(len(phrase) - 1)]
+        assert sum(p in text for p in pairs) >= 0.6 * len(pairs), ov
+        assert dropped(law, article, item) == phrase
+        answer = map_one(f"{law}第{article}条" + (f"第{item}项" if item else ""))
+        assert f"法典未保留：{phrase}" in answer, answer
+        if not ov["new"]:
+            assert "法典中未找到对应条文" in answer and "置信度" not in answer
+
+
+def test_a_rule_kept_whole_says_nothing_was_dropped():
+    assert dropped("大气污染防治法", 99, 1) is None
+    assert "法典未保留" not in map_one("大气法99条第一项")
+    assert dropped("大气污染防治法", 108, 2) and dropped("大气污染防治法", 108, 1) is None
+
+
+def test_the_card_of_a_dropped_rule_says_so(corpus):
+    law = corpus.law("中华人民共和国水污染防治法")
+    lines = render.extra_lines(law, law.articles[100])
+    assert any(line.startswith("✂️ 法典未保留：当事人委托监测机构") for line in lines), lines
+    assert not any(line.startswith("➡️") for line in lines)  # no successor shown for it
+    air = corpus.law("中华人民共和国大气污染防治法")
+    lines = render.extra_lines(air, air.articles[108], item=2)
+    assert lines[0].startswith("➡️ 法典对应：《生态环境法典》第一千一百二十条") and lines[1].startswith("✂️")
