@@ -33,6 +33,11 @@ class ValueProblem(ValueError):
     """What is wrong with a typed value, for the officer."""
 
 
+def _within_max(field: Field, value: Decimal | int) -> None:
+    if value > field.max:
+        raise ValueProblem(T.TOO_LARGE.format(name=field.name, value=field.format(value), max=field.max))
+
+
 @dataclass(frozen=True)
 class Field:
     id: str
@@ -98,8 +103,7 @@ class FieldSet:
             value = self._money(text, field)
         else:
             value = self._count(text, field)
-        if value > field.max:
-            raise ValueProblem(T.TOO_LARGE.format(name=field.name, value=field.format(value), max=field.max))
+        _within_max(field, value)
         return value
 
     @staticmethod
@@ -121,6 +125,7 @@ class FieldSet:
             value = self._number(text.removesuffix("元"), field) / 10000
         else:
             value = self._number(text, field)
+        _within_max(field, value)  # before rounding: a number of 24 digits has no room for the places
         rounded = value.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
         if rounded != value:
             raise ValueProblem(T.TOO_PRECISE.format(name=field.name, value=text))
