@@ -28,9 +28,10 @@ STOP_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, tuple[str, ...]]:
-    """The intent cue lists of cues.yaml: violation, procedure, mapping."""
+    """The intent cue lists of cues.yaml: violation, duty, procedure, mapping."""
     data = yaml.safe_load(data_file("cues.yaml").read_text(encoding="utf-8")) or {}
-    return {kind: tuple(str(w) for w in data.get(kind) or ()) for kind in ("violation", "procedure", "mapping")}
+    return {kind: tuple(str(w) for w in data.get(kind) or ())
+            for kind in ("violation", "duty", "procedure", "mapping")}
 
 
 # Signal tokens: statute text that states a period, sets a fine or defines a term gets a marker token at
@@ -137,7 +138,11 @@ def record_terms(question: str) -> list[tuple[str, float]]:
 
 def is_penalty_question(text: str) -> bool:
     """A situation question wants the article that sets the penalty (法律责任), not the duty."""
-    return any(cue in text for cue in cues()["violation"]) and not any(cue in text for cue in cues()["procedure"])
+    if any(cue in text for cue in cues()["procedure"]):
+        return False
+    if "罚" not in text and any(cue in text for cue in cues()["duty"]):
+        return False  # 能不能/要不要 …: the duty, unless the penalty is asked for too
+    return any(cue in text for cue in cues()["violation"])
 
 
 class JiebaTokenizer(Tokenizer):

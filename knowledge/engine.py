@@ -78,7 +78,8 @@ class KnowledgeBase:
         if self.vectors is None or not self.vectors.ready:
             return self.searcher.ranked(query, depth)
         # the query's vector is computed beside the lexical search (the engine releases the GIL)
-        semantic = self._embedding.submit(self.vectors.ranking, query, rerank.SEMANTIC_DEPTH)
+        semantic = self._embedding.submit(self.vectors.ranking, self.searcher.for_vectors(query),
+                                          rerank.SEMANTIC_DEPTH)
         terms = self.searcher.terms(query)
         lexical = self.searcher.scored(query, rerank.LEXICAL_DEPTH, terms)
         hits = rerank.rank(query, terms, lexical, semantic.result(), self.searcher, depth)

@@ -75,7 +75,7 @@ class Question:
     """What the features need to know about the question."""
 
     text: str
-    penalty: bool
+    penalty: bool  # a situation question (the lexical ranking's 罚则 weight applies)
     period: bool
     concept: bool
     procedure: bool
@@ -180,12 +180,20 @@ def features(question: Question, found: list[Candidate], semantic: SemanticRanki
     return np.array(rows, dtype=np.float64).reshape(len(found), len(FEATURES))
 
 
+KINDS = ("situation", "other")  # a situation question (the 罚则 article first), and every other: each kind
+#                                 has weights of its own
+
+
+def kind_of(question: Question) -> str:
+    return "situation" if question.penalty else "other"
+
+
 @cache
-def weights() -> np.ndarray:
+def weights() -> dict[str, np.ndarray]:
     data = json.loads(data_file(WEIGHTS_FILE).read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
+    if tuple(data["features"]) != FEATURES or set(data["weights"]) != set(KINDS):
         raise ValueError("rerank.json was fitted for other features: run scripts/train_rerank.py")
-    return np.array(data["weights"], dtype=np.float64)
+    return {kind: np.array(w, dtype=np.float64) for kind, w in data["weights"].items()}
 
 
 def rank(query: str, terms: Sequence[tuple[str, float]], lexical: list[Scored], semantic: SemanticRanking,
@@ -196,7 +204,7 @@ def rank(query: str, terms: Sequence[tuple[str, float]], lexical: list[Scored], 
         return []
     question = Question.of(query, terms)
     scores = features(question, found, semantic, searcher, searcher.weigher(query, list(terms)), terms) @ (
-        weights() if w is None else w)
+        weights()[kind_of(question)] if w is None else w)
     order = np.argsort(-scores, kind="stable")[:limit]
     hits = []
     for i in order:

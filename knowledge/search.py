@@ -233,6 +233,13 @@ class Searcher:
 
         return weigh
 
+    def for_vectors(self, query: str) -> str:
+        """The question as the semantic side reads it: its typos' corrections appended (复意 → 复议), so the
+        model sees the statute's word as well as the slip."""
+        query = query[:MAX_QUERY_CHARS]
+        fixed = self.corrector.corrections(query)
+        return f"{query}（{'、'.join(fixed)}）" if fixed else query
+
     def terms(self, query: str) -> list[tuple[str, float]]:
         """The weighted words a question is searched by: its own, its typos corrected, their synonyms."""
         query = query[:MAX_QUERY_CHARS]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from knowledge import rerank
+from knowledge.analysis import is_penalty_question
 from knowledge.corpus import data_file
 from knowledge.model import CODE_NAME
 from knowledge.semantic import SemanticHit, SemanticRanking
@@ -17,7 +18,9 @@ from knowledge.semantic import SemanticHit, SemanticRanking
 def test_weights_file_is_fitted_for_these_features_on_our_own_questions():
     data = json.loads(data_file(rerank.WEIGHTS_FILE).read_text(encoding="utf-8"))
     assert tuple(data["features"]) == rerank.FEATURES
-    assert len(data["weights"]) == len(rerank.FEATURES) and all(np.isfinite(data["weights"]))
+    assert set(data["weights"]) == set(rerank.KINDS)
+    for w in data["weights"].values():
+        assert len(w) == len(rerank.FEATURES) and all(np.isfinite(w))
     assert data["fitted_on"] == "bench/questions"  # never ../shared/eval
     cv = data["cross_validation"]
     # the fitted model beats plain reciprocal-rank fusion on articles it never saw
@@ -83,3 +86,16 @@ def test_features_say_what_kind_of_article_the_question_wants(kb):
 def test_nothing_to_rank_is_an_empty_list(kb, question):
     terms = kb.searcher.terms(question)
     assert rerank.rank(question, terms, kb.searcher.scored(question, 10, terms), _semantic(), kb.searcher, 5) == []
+
+
+@pytest.mark.parametrize(("question", "situation"), [
+    ("危废没贴标签怎么罚", True),
+    ("危险废物仓库没设识别标志", True),  # a bare situation: the 罚则 article first
+    ("淘汰的旧锅炉能不能卖给别的厂接着用", False),  # is it allowed: the duty
+    ("排污单位要不要自己做监测", False),
+    ("没做自行监测能不能罚", True),  # 罚 asked for too
+    ("对处罚决定不服多久可以申请复议", False),  # procedure
+])
+def test_a_question_of_what_is_allowed_wants_the_duty_not_the_penalty(question, situation):
+    assert is_penalty_question(question) is situation
+    assert rerank.kind_of(rerank.Question.of(question, [])) == ("situation" if situation else "other")

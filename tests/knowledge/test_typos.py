@@ -80,3 +80,9 @@ def test_the_code_answers_a_situation_before_a_reply_that_applies_a_repealed_law
     hits = kb.search("企业超标排放废气怎么罚", limit=5).hits
     assert hits[0].law.name == "中华人民共和国生态环境法典"
     assert all("复函" not in h.law.name for h in hits[:3])
+
+
+def test_the_semantic_side_reads_the_correction_beside_the_slip(kb):
+    read = kb.searcher.for_vectors("对处罚不服，多久内可以申请复意")
+    assert read.startswith("对处罚不服，多久内可以申请复意") and "复议" in read
+    assert kb.searcher.for_vectors("对处罚不服可以申请复议吗") == "对处罚不服可以申请复议吗"  # nothing to correct
