@@ -80,8 +80,12 @@ def apply_overrides(table: dict[str, dict[str, list[list[float]]]], overrides: l
 
 
 @cache
+def _data() -> dict:
+    return json.loads(data_file(MAP_FILE).read_text(encoding="utf-8"))
+
+
 def _table() -> dict[str, dict[str, list[list[float]]]]:
-    return json.loads(data_file(MAP_FILE).read_text(encoding="utf-8"))["map"]
+    return _data()["map"]
 
 
 def successors(law_name: str, article: int, item: int | None = None) -> list[Successor]:
@@ -99,18 +103,13 @@ def successors(law_name: str, article: int, item: int | None = None) -> list[Suc
     return [(int(n), float(c)) for n, c in found or []]
 
 
-@cache
-def _dropped() -> dict[str, dict[str, str]]:
-    return json.loads(data_file(MAP_FILE).read_text(encoding="utf-8")).get("dropped", {})
-
-
 def dropped(law_name: str, article: int, item: int | None = None) -> str | None:
     """What of the old article (or 项) the Code no longer carries, as the review found it; None when nothing
     is known to be gone. An item without its own review falls back to its article's."""
     law = resolve_law_name(law_name)
     if law is None:
         return None
-    entries = _dropped().get(law, {})
+    entries = _data().get("dropped", {}).get(law, {})
     found = entries.get(entry_key(article, item))
     if found is None and item is not None:
         found = entries.get(entry_key(article))

@@ -26,7 +26,7 @@ from knowledge.analysis import cues, is_penalty_question
 from knowledge.corpus import data_file
 from knowledge.hits import Hit
 from knowledge.model import CODE_NAME
-from knowledge.search import PROCEDURE_LAWS, Scored, Searcher
+from knowledge.search import PROCEDURE_LAWS, Doc, Scored, Searcher
 from knowledge.semantic import SemanticRanking
 
 WEIGHTS_FILE = "rerank.json"
@@ -90,6 +90,7 @@ class Question:
 @dataclass
 class Candidate:
     key: tuple[str, int]
+    doc: Doc
     lexical: Scored | None
     lexical_rank: int | None
     semantic_rank: int | None
@@ -101,13 +102,14 @@ def candidates(lexical: list[Scored], semantic: SemanticRanking, searcher: Searc
     """Both sides' candidates, once each; semantic finds the searcher does not know are dropped."""
     found: dict[tuple[str, int], Candidate] = {}
     for rank, scored in enumerate(lexical):
-        found[scored.key] = Candidate(scored.key, scored, rank, semantic.rank.get(scored.key))
+        found[scored.key] = Candidate(scored.key, scored.doc, scored, rank, semantic.rank.get(scored.key))
     for rank, hit in enumerate(semantic.hits):
         key = (hit.law_id, hit.article)
         if key not in found:
-            if searcher.doc(*key) is None:
+            doc = searcher.doc(*key)
+            if doc is None:
                 continue
-            found[key] = Candidate(key, None, None, rank)
+            found[key] = Candidate(key, doc, None, None, rank)
         found[key].semantic_rank = semantic.rank.get(key, rank)
         found[key].paragraph, found[key].item = hit.paragraph, hit.item
     return list(found.values())
@@ -127,8 +129,7 @@ def features(question: Question, found: list[Candidate], semantic: SemanticRanki
     length = min(len(question.text), 200) / 100
 
     def where(c: Candidate) -> tuple:
-        doc = searcher.doc(*c.key)
-        return c.key[0], doc.article.chapter, doc.article.section
+        return c.key[0], c.doc.article.chapter, c.doc.article.section
 
     by_semantic = sorted((c for c in found if c.semantic_rank is not None), key=lambda c: c.semantic_rank)
     by_lexical = sorted((c for c in found if c.lexical_rank is not None), key=lambda c: c.lexical_rank)
@@ -136,8 +137,7 @@ def features(question: Question, found: list[Candidate], semantic: SemanticRanki
     lexical_votes = Counter(where(c) for c in by_lexical[:VOTE_DEPTH])
     rows = []
     for c in found:
-        doc = searcher.doc(*c.key)
-        law = doc.law
+        doc, law = c.doc, c.doc.law
         scored = c.lexical
         cosine = semantic.cosine.get(c.key)
         lexical_rank = 1 / (RANK_K + c.lexical_rank + 1) if c.lexical_rank is not None else 0.0
@@ -167,7 +167,7 @@ def features(question: Question, found: list[Candidate], semantic: SemanticRanki
             "national_law": float(law.level == "法律"),
             "coverage": coverage,
             "item_relative": scored.item_base / top_lexical if scored else 0.0,
-            "item_wins": float(bool(scored) and scored.item_base > scored.base),
+            "item_wins": float(bool(scored) and scored.item_wins),
             "procedure_procedure_law": float(question.procedure and is_procedure),
             "penalty_code": float(question.penalty and is_code),
             "coverage_squared": coverage * coverage,
@@ -209,8 +209,7 @@ def rank(query: str, terms: Sequence[tuple[str, float]], lexical: list[Scored], 
     hits = []
     for i in order:
         c = found[i]
-        doc = searcher.doc(*c.key)
-        hit = Hit(doc.law, doc.article, round(float(scores[i]), 5))
+        hit = Hit(c.doc.law, c.doc.article, round(float(scores[i]), 5))
         hit.paragraph, hit.item = _named_item(c)
         hits.append(hit)
     return hits
@@ -220,7 +219,7 @@ def _named_item(c: Candidate) -> tuple[int | None, int | None]:
     """The 项 a hit names: the one whose document outscored the article on the lexical side, or the one the
     semantic side clearly preferred; none when the two sides name different ones (own set: a named 项 is
     right 89 % of the time: 271 of 305)."""
-    lexical = (c.lexical.paragraph, c.lexical.item) if c.lexical and c.lexical.item_base > c.lexical.base else None
+    lexical = (c.lexical.paragraph, c.lexical.item) if c.lexical and c.lexical.item_wins else None
     semantic = (c.paragraph, c.item) if c.item is not None else None
     if lexical and semantic and lexical != semantic:
         return None, None

@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from knowledge.analysis import (
     STOP_WORDS,
@@ -60,7 +60,9 @@ def _repealed_citation(corpus: Corpus) -> re.Pattern | None:
 
 
 @dataclass
-class _Doc:
+class Doc:
+    """A searchable article with its query-independent weights."""
+
     law: Law
     article: Article
     prior: float  # query-independent weight
@@ -73,7 +75,7 @@ class Scored:
     """One article's lexical match: its own BM25 (weighted for officers), the share of the question's word
     weight it contains, and its best 项 document, when it has items."""
 
-    doc: _Doc
+    doc: Doc
     base: float  # BM25 of the article document
     score: float  # base times the question's weights (the lexical ranking's order)
     coverage: float  # 0..1: idf-weighted share of the question's terms the article contains
@@ -84,6 +86,11 @@ class Scored:
     @property
     def key(self) -> tuple[str, int]:
         return self.doc.law.law_id, self.doc.article.number
+
+    @property
+    def item_wins(self) -> bool:
+        """Its best 项 matches better than the whole article: a hit names that 项."""
+        return self.item_base > self.base
 
 
 class Searcher:
@@ -103,7 +110,9 @@ class Searcher:
 
     def __init__(self, corpus: Corpus, index):
         self.corpus = corpus
-        docs_by_key: dict[str, _Doc] = {}
+        # `terms` and `for_vectors` both need a question's typo corrections: computed once per question
+        self._corrections = lru_cache(maxsize=256)(self._correct)
+        docs_by_key: dict[str, Doc] = {}
         quotes_repealed = _repealed_citation(corpus)
         for law, article in corpus.search_articles():
             prior = LEVEL_WEIGHT.get(law.level, 0.8) * (1.0 if law.is_current else REPEALED_WEIGHT)
@@ -113,12 +122,12 @@ class Searcher:
                 prior *= CODE_WEIGHT
             elif law.name in PROCEDURE_LAWS:
                 prior *= PROCEDURE_LAW_WEIGHT
-            docs_by_key[article_key(law.law_id, article.number)] = _Doc(
+            docs_by_key[article_key(law.law_id, article.number)] = Doc(
                 law, article, prior, is_liability(article), states_period(article.text)
             )
         self._by_key = docs_by_key
         with index.reader() as reader:
-            self._docs: list[_Doc | None] = []  # article documents, by whoosh document number
+            self._docs: list[Doc | None] = []  # article documents, by whoosh document number
             self._items: dict[int, tuple[int, int, int]] = {}  # 项 document → (article document, 款, 项)
             self._item_doc: dict[tuple[int, int, int], int] = {}  # and back
             self._clauses: dict[int, frozenset[str]] = {}  # document → words of its opening clause
@@ -197,13 +206,8 @@ class Searcher:
         asked = {w for w, _ in terms}
         return sum(self._idf.get(w, 0.0) for w in clause if w in asked) / total
 
-    def doc(self, law_id: str, number: int) -> _Doc | None:
+    def doc(self, law_id: str, number: int) -> Doc | None:
         return self._by_key.get(article_key(law_id, number))
-
-    def hit(self, law_id: str, number: int) -> Hit | None:
-        """A hit (without snippet) for an article another ranking found (the semantic one)."""
-        doc = self.doc(law_id, number)
-        return Hit(doc.law, doc.article, 0.0) if doc else None
 
     @staticmethod
     def add_snippets(hits: list[Hit], terms: list[tuple[str, float]]) -> list[Hit]:
@@ -219,11 +223,11 @@ class Searcher:
         return lambda law_id, number: weigh(doc) if (doc := self.doc(law_id, number)) else 0.0
 
     @staticmethod
-    def _weigher(query: str, terms: list[tuple[str, float]]) -> Callable[[_Doc], float]:
+    def _weigher(query: str, terms: list[tuple[str, float]]) -> Callable[[Doc], float]:
         penalty = is_penalty_question(query)
         period = any(word == "sigperiod" for word, _ in terms)
 
-        def weigh(doc: _Doc) -> float:
+        def weigh(doc: Doc) -> float:
             weight = doc.prior
             if penalty and doc.liability:
                 weight *= PENALTY_WEIGHT
@@ -237,14 +241,17 @@ class Searcher:
         """The question as the semantic side reads it: its typos' corrections appended (复意 → 复议), so the
         model sees the statute's word as well as the slip."""
         query = query[:MAX_QUERY_CHARS]
-        fixed = self.corrector.corrections(query)
+        fixed = self._corrections(query)
         return f"{query}（{'、'.join(fixed)}）" if fixed else query
+
+    def _correct(self, query: str) -> tuple[str, ...]:
+        return tuple(self.corrector.corrections(query))
 
     def terms(self, query: str) -> list[tuple[str, float]]:
         """The weighted words a question is searched by: its own, its typos corrected, their synonyms."""
         query = query[:MAX_QUERY_CHARS]
         tokens = query_tokens(query)
-        for correction in self.corrector.corrections(query):
+        for correction in self._corrections(query):
             tokens += words(correction)
         return expand(tokens)
 
@@ -293,7 +300,7 @@ class Searcher:
         hits = []
         for s in self.scored(query, limit, terms):
             hit = Hit(s.doc.law, s.doc.article, round(s.score, 4))
-            if s.item_base > s.base:
+            if s.item_wins:
                 hit.paragraph, hit.item = s.paragraph, s.item
             hits.append(hit)
         return self.add_snippets(hits, terms) if snippets else hits

@@ -235,22 +235,13 @@ class SemanticIndex:
         if self.matrix is None or not query.strip():
             return SemanticRanking([], {}, 0.0, {})
         scores = self.matrix @ self.embedder.query(query[:MAX_CHARS])
-        best: dict[tuple[str, int], SemanticHit] = {}
-        for row in np.argsort(-scores)[: limit * 4]:
-            unit = self.units[row]
-            key = (unit.law_id, unit.article)
-            if key not in best:
-                paragraph, item = self._clear_item(key, scores)
-                best[key] = SemanticHit(unit.law_id, unit.article, paragraph, item, float(scores[row]))
-                if len(best) == limit:
-                    break
         starts, keys = self._groups
-        per_article = np.maximum.reduceat(scores, starts)
-        cosine = dict(zip(keys, per_article.tolist(), strict=True))
-        order = np.empty(len(keys), dtype=np.intp)
-        order[np.argsort(-per_article, kind="stable")] = np.arange(len(keys))
-        return SemanticRanking(list(best.values()), cosine, float(per_article.max()),
-                               dict(zip(keys, order.tolist(), strict=True)))
+        per_article = np.maximum.reduceat(scores, starts)  # each article by its best unit
+        order = np.argsort(-per_article, kind="stable")
+        hits = [SemanticHit(*keys[j], *self._clear_item(keys[j], scores), float(per_article[j]))
+                for j in order[:limit]]
+        return SemanticRanking(hits, dict(zip(keys, per_article.tolist(), strict=True)),
+                               float(per_article[order[0]]), {keys[j]: place for place, j in enumerate(order.tolist())})
 
     @cached_property
     def _groups(self) -> tuple[np.ndarray, list[tuple[str, int]]]:

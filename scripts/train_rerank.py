@@ -78,7 +78,7 @@ def fit(rows: list[dict]) -> dict[str, np.ndarray]:
     return out
 
 
-def cross_validate(rows: list[dict], folds: int) -> tuple[list[dict], np.ndarray]:
+def cross_validate(rows: list[dict], folds: int) -> list[dict]:
     """Out-of-fold scores: questions grouped by gold article, groups dealt to folds at random (seed fixed)."""
     groups = sorted({r["group"] for r in rows})
     random.Random(7).shuffle(groups)
@@ -87,7 +87,7 @@ def cross_validate(rows: list[dict], folds: int) -> tuple[list[dict], np.ndarray
     for f in range(folds):
         w = fit([r for r in rows if fold_of[r["group"]] != f])
         scored += [dict(r, w=w) for r in rows if fold_of[r["group"]] == f]
-    return scored, w
+    return scored
 
 
 def main(argv: list[str]) -> int:
@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
     rrf = np.zeros(len(rerank.FEATURES))
     rrf[rerank.FEATURES.index("lexical_rank")] = 1.0
     rrf[rerank.FEATURES.index("semantic_rank")] = 1.0
-    held_out, _ = cross_validate(rows, args.folds)
+    held_out = cross_validate(rows, args.folds)
     report = {"reciprocal_rank_fusion": {}, "cross_validated": {}}
     for kind in ("all", "violation", "procedure", "concept", "plain", "colloquial", "typo", "rambling", *rerank.KINDS,
                  "code_general"):
